@@ -177,8 +177,18 @@ class SpecEncoder {
   }
 
   void encode_packed(const json& s, size_t i, const std::string& path) {
-    check_keys(s, {"slot", "opcode", "tenant", "ops", "comment"}, ctx_, path);
-    if (!s.contains("ops")) ctx_.fail(path, "PACKED_SLOT needs \"ops\"", "add \"ops\": [{\"opcode\": u8, \"args\": [...]}]");
+    check_keys(s, {"slot", "opcode", "tenant", "ops", "args", "comment"}, ctx_, path);
+    if (s.contains("ops") == s.contains("args"))
+      ctx_.fail(path, "PACKED_SLOT needs exactly one of \"ops\" (inner ops to pack) or \"args\" (raw packed words)",
+                "add \"ops\": [{\"opcode\": u8, \"args\": [...]}]");
+    const uint32_t slot_tenant = s.contains("tenant") ? as_u32(s["tenant"], ctx_, path + ".tenant") : default_tenant_;
+    if (s.contains("args")) {
+      // Raw words, e.g. copied from a captured ring: published as they are.
+      const std::vector<uint32_t> raw = parse_args(s["args"], ctx_, path + ".args");
+      const uint32_t index = claim_slot(s, i, path);
+      publish(path, [&] { publish_slot(ring_, index, slot_tenant, op::PACKED_SLOT, raw); });
+      return;
+    }
     const json& ops = s["ops"];
     if (!ops.is_array()) ctx_.fail(path + ".ops", "expected an array of inner ops, got " + type_name(ops));
     std::vector<PackedOp> packed;
@@ -197,7 +207,7 @@ class SpecEncoder {
       if (ops[k].contains("args")) p.args = parse_args(ops[k]["args"], ctx_, op_path + ".args");
       packed.push_back(std::move(p));
     }
-    const uint32_t tenant = s.contains("tenant") ? as_u32(s["tenant"], ctx_, path + ".tenant") : default_tenant_;
+    const uint32_t tenant = slot_tenant;
     std::vector<uint32_t> args;
     publish(
         path + ".ops", [&] { args = pack_slot_args(packed); },

@@ -1,0 +1,44 @@
+// What every tool driver shares: the subcommand table row, the runner that
+// turns a vyre::Error into a message and its documented exit code, and the
+// input/output conventions ("-" for stdin/stdout).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "vyre/error.h"
+
+namespace vyre::cli {
+
+// Exit codes documented in every man page.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitUsage = 1;
+inline constexpr int kExitInvalidInput = 2;
+inline constexpr int kExitIo = 3;
+
+using Runner = std::function<int()>;
+
+struct Subcommand {
+  const char* name;
+  const char* summary;
+  // Declares the subcommand's options on `cmd`; returns what runs it.
+  Runner (*setup)(CLI::App& cmd);
+};
+
+// Parses argv against the table and runs the chosen subcommand. Only this
+// function prints errors and chooses exit codes.
+int run_tool(const std::string& tool, const std::string& description, const std::vector<Subcommand>& table, int argc,
+             char** argv);
+
+// The error with the file it came from in front, and for a missing word the
+// byte offset of that word.
+Error in_file(const Error& e, const std::string& path);
+
+// Options shared by several subcommands.
+std::string& add_output_option(CLI::App& cmd, std::shared_ptr<std::string> out);
+
+}  // namespace vyre::cli

@@ -1,0 +1,49 @@
+#include <iostream>
+
+#include "subcommands.h"
+#include "vyre/file_io.h"
+#include "vyre/views.h"
+
+namespace vyre::cli {
+
+Runner setup_decode_debug(CLI::App& cmd) {
+  struct Options {
+    std::string file, formats;
+    bool json = false, strict = false;
+  };
+  auto o = std::make_shared<Options>();
+  cmd.add_option("FILE", o->file, "Debug-log buffer file, or - for stdin")->required();
+  cmd.add_option("--formats", o->formats, "JSON format table: {\"<fmt id>\": \"text with {0} {1} {2} {slot}\"}");
+  cmd.add_flag("--json", o->json, "Print {cursor, capacity, dropped, records} as JSON");
+  cmd.add_flag("--strict", o->strict, "Fail like upstream's decoder on an overflowed or partial log");
+  return [o] {
+    std::optional<FormatTable> formats;
+    if (!o->formats.empty()) formats = FormatTable::parse_text(read_text_input(o->formats), display_name(o->formats));
+    const Bytes bytes = read_input(o->file);
+    DebugLogView view;
+    try {
+      if (o->strict) read_debug_log(bytes);  // upstream's verdict first
+      view = decode_debug_log(bytes);
+    } catch (const Error& e) {
+      throw in_file(e, o->file);
+    }
+    const FormatTable* table = formats ? &*formats : nullptr;
+    if (o->json) {
+      nlohmann::json doc = debug_log_json(view, table);
+      doc.erase("kind");
+      write_output("-", doc.dump(2) + "\n", OutputKind::Text);
+    } else {
+      write_output("-", debug_log_text(view, table), OutputKind::Text);
+      // Notes go to stderr so the record lines stay clean for pipelines.
+      if (view.dropped > 0)
+        std::cerr << "vyre decode-debug: note: " << display_name(o->file) << ": log overflowed: " << view.dropped
+                  << " record(s) dropped after the " << view.capacity_records << "-record capacity\n";
+      if (view.partial_record)
+        std::cerr << "vyre decode-debug: note: " << display_name(o->file) << ": cursor " << view.cursor
+                  << " is not a multiple of 4 words; the trailing partial record was skipped\n";
+    }
+    return kExitOk;
+  };
+}
+
+}  // namespace vyre::cli

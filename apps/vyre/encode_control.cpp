@@ -1,0 +1,30 @@
+#include "subcommands.h"
+#include "vyre/control.h"
+#include "vyre/file_io.h"
+
+namespace vyre::cli {
+
+Runner setup_encode_control(CLI::App& cmd) {
+  struct Options {
+    uint32_t tenants = 1, observable = 16, priority_slots = 0;
+    bool shutdown = false;
+    std::string output = "-";
+  };
+  auto o = std::make_shared<Options>();
+  cmd.add_option("--tenants", o->tenants, "Tenants to authorize (masks for the first 29, quotas for the first 32)")
+      ->capture_default_str();
+  cmd.add_option("--observable", o->observable, "Observable result words after word 160 (at most 1048576)")
+      ->capture_default_str();
+  cmd.add_flag("--shutdown", o->shutdown, "Set the SHUTDOWN word so every lane returns at once");
+  auto* prio = cmd.add_option("--priority-slots", o->priority_slots,
+                              "Also write the default priority partition offsets for a ring of S slots");
+  cmd.add_option("-o,--output", o->output, "Output file, or - for stdout (never a terminal)");
+  return [o, prio] {
+    Bytes control = encode_control(o->shutdown, o->tenants, o->observable);
+    if (prio->count() > 0) write_default_priority_offsets(control, o->priority_slots);
+    write_output(o->output, control, OutputKind::Binary);
+    return kExitOk;
+  };
+}
+
+}  // namespace vyre::cli

@@ -1,0 +1,17 @@
+// vyre: encode, inspect and run the buffers of the vyre megakernel. Adding a
+// subcommand is one row here and one file beside this one.
+#include "subcommands.h"
+
+int main(int argc, char** argv) {
+  using namespace vyre::cli;
+  const std::vector<Subcommand> table = {
+      {"encode-ring", "Encode a JSON ring spec into ring bytes", setup_encode_ring},
+      {"encode-control", "Encode a control buffer", setup_encode_control},
+      {"encode-debug-log", "Encode an empty PRINTF debug log", setup_encode_debug_log},
+      {"encode-io-queue", "Encode an empty IO queue", setup_encode_io_queue},
+      {"inspect", "Show a buffer as a table or JSON", setup_inspect},
+      {"decode-debug", "Decode PRINTF records of a debug log", setup_decode_debug},
+  };
+  return run_tool("vyre", "vyre: encode, inspect and run vyre megakernel buffers (wire format vyre-runtime 0.6)",
+                  table, argc, argv);
+}

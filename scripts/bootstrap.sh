@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# One entry point for a fresh machine (Debian 12 or later):
+#   scripts/bootstrap.sh demo   install what is missing, build, run the main job on a real example
+#   scripts/bootstrap.sh test   install what is missing, build, run every test (what CI runs)
+# Installing is idempotent: apt-get runs only for packages that are missing.
+set -euo pipefail
+
+mode="${1:-demo}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${VYRE_BUILD_DIR:-$root/build}"
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+packages=(build-essential cmake libcli11-dev nlohmann-json3-dev ocl-icd-opencl-dev opencl-c-headers
+          opencl-clhpp-headers doctest-dev pocl-opencl-icd clinfo python3 python3-jsonschema)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}" >&2
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >&2
+cmake --build "$build" -j "$jobs" >&2
+
+case "$mode" in
+  demo)
+    vyre="$build/bin/vyre"
+    out="$build/demo"
+    mkdir -p "$out"
+    echo "== encode the example ring spec (examples/ring-spec.json)"
+    "$vyre" encode-ring "$root/examples/ring-spec.json" -o "$out/ring.bin"
+    echo "== inspect it"
+    "$vyre" inspect "$out/ring.bin" --kind ring
+    echo "== a control buffer for 2 tenants, 16 observables, priority offsets for 16 slots"
+    "$vyre" encode-control --tenants 2 --observable 16 --priority-slots 16 -o "$out/control.bin"
+    "$vyre" inspect "$out/control.bin" --kind control
+    echo "== outputs are in $out"
+    ;;
+  test)
+    cd "$build"
+    ctest --output-on-failure -j "$jobs"
+    ;;
+  *)
+    echo "usage: scripts/bootstrap.sh demo|test" >&2
+    exit 1
+    ;;
+esac
