@@ -1,6 +1,11 @@
 #include "vyre/ring.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <string>
 
 #include "vyre/detail/words.h"
@@ -45,17 +50,23 @@ void validate_publishable_slot(ByteSpan ring, uint64_t slot_idx) {
   if (status != protocol::slot::EMPTY && status != protocol::slot::DONE) throw Error::queue_full(kNotPublishableFix);
 }
 
-// Writes a validated slot: header, zeroed args, args, and the status word
-// last because it is the publish barrier the kernel polls.
+// Writes a validated slot. The slot image is built in registers and stored
+// as one 60-byte block, then the status word, which must come last because
+// it is the publish barrier the kernel polls.
 void write_slot(MutableByteSpan ring, uint64_t slot_idx, uint32_t tenant, uint32_t opcode,
                 std::span<const uint32_t> args) {
-  const uint64_t base = slot_idx * SLOT_WORDS;
-  write_word(ring, base + protocol::OPCODE_WORD, opcode);
-  write_word(ring, base + protocol::TENANT_WORD, tenant);
-  write_word(ring, base + protocol::PRIORITY_WORD, protocol::slot::PRIORITY_NORMAL);
-  std::fill_n(ring.data() + (base + ARG0_WORD) * 4, ARGS_PER_SLOT * 4, uint8_t{0});
-  for (size_t i = 0; i < args.size(); ++i) write_word(ring, base + ARG0_WORD + i, args[i]);
-  write_word(ring, base + protocol::STATUS_WORD, protocol::slot::PUBLISHED);
+  uint32_t image[SLOT_WORDS] = {};
+  image[protocol::OPCODE_WORD] = opcode;
+  image[protocol::TENANT_WORD] = tenant;
+  image[protocol::PRIORITY_WORD] = protocol::slot::PRIORITY_NORMAL;
+  std::copy(args.begin(), args.end(), image + ARG0_WORD);
+  uint8_t* p = ring.data() + slot_idx * SLOT_BYTES;
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(p + 4, image + 1, SLOT_BYTES - 4);
+  } else {
+    for (uint32_t w = 1; w < SLOT_WORDS; ++w) detail::store_u32(p + 4 * w, image[w]);
+  }
+  detail::store_u32(p, protocol::slot::PUBLISHED);
 }
 
 void write_work_item(MutableByteSpan ring, uint64_t slot_idx, uint32_t tenant, const WorkItem& item) {
@@ -301,13 +312,110 @@ void validate_ring_bytes(ByteSpan ring) {
 SlotView decode_slot(ByteSpan ring, uint32_t slot_idx) {
   const uint8_t* p = ring.data() + uint64_t{slot_idx} * SLOT_BYTES;
   SlotView s;
+  if constexpr (std::endian::native == std::endian::little) {
+    // SlotView's first 64 bytes mirror the wire layout word for word.
+    std::memcpy(&s, p, SLOT_BYTES);
+  } else {
+    s.status = detail::load_u32(p + 4 * protocol::STATUS_WORD);
+    s.opcode = detail::load_u32(p + 4 * protocol::OPCODE_WORD);
+    s.tenant = detail::load_u32(p + 4 * protocol::TENANT_WORD);
+    s.priority = detail::load_u32(p + 4 * protocol::PRIORITY_WORD);
+    for (uint32_t i = 0; i < ARGS_PER_SLOT; ++i) s.args[i] = detail::load_u32(p + 4 * (ARG0_WORD + i));
+  }
   s.index = slot_idx;
-  s.status = detail::load_u32(p + 4 * protocol::STATUS_WORD);
-  s.opcode = detail::load_u32(p + 4 * protocol::OPCODE_WORD);
-  s.tenant = detail::load_u32(p + 4 * protocol::TENANT_WORD);
-  s.priority = detail::load_u32(p + 4 * protocol::PRIORITY_WORD);
-  for (uint32_t i = 0; i < ARGS_PER_SLOT; ++i) s.args[i] = detail::load_u32(p + 4 * (ARG0_WORD + i));
   return s;
+}
+
+namespace {
+
+// Stores one 64-byte slot image at a 64-byte-aligned address, bypassing the
+// cache where the target supports it: a freshly encoded ring is written once
+// and read by the device, so caching it only costs read-for-ownership traffic.
+inline void store_slot_image(uint8_t* dst, const uint32_t (&image)[SLOT_WORDS]) {
+#if defined(__SSE2__)
+  if constexpr (std::endian::native == std::endian::little) {
+    if ((reinterpret_cast<uintptr_t>(dst) & 15) == 0) {
+      const auto* src = reinterpret_cast<const __m128i*>(image);
+      auto* out = reinterpret_cast<__m128i*>(dst);
+      for (int i = 0; i < 4; ++i) _mm_stream_si128(out + i, _mm_loadu_si128(src + i));
+      return;
+    }
+  }
+#endif
+  for (uint32_t w = 0; w < SLOT_WORDS; ++w) detail::store_u32(dst + 4 * w, image[w]);
+}
+
+inline void store_fence() {
+#if defined(__SSE2__)
+  _mm_sfence();
+#endif
+}
+
+// Fixed-size and branch-free so it vectorizes: words past arg_count are
+// zeroed whatever the entry holds there.
+inline void slot_image(const SlotWrite& w, uint32_t (&image)[SLOT_WORDS]) {
+  image[protocol::STATUS_WORD] = protocol::slot::PUBLISHED;
+  image[protocol::OPCODE_WORD] = w.opcode;
+  image[protocol::TENANT_WORD] = w.tenant;
+  image[protocol::PRIORITY_WORD] = protocol::slot::PRIORITY_NORMAL;
+  for (uint32_t k = 0; k < ARGS_PER_SLOT; ++k) image[ARG0_WORD + k] = k < w.arg_count ? w.args[k] : 0;
+}
+
+}  // namespace
+
+void encode_ring_into(uint32_t slot_count, std::span<const SlotWrite> slots, Bytes& ring) {
+  if (slot_count > protocol::MAX_ENCODED_RING_SLOTS) throw Error::byte_length_overflow("ring", kRingCapFix);
+  auto validate = [&](const SlotWrite& w) {
+    try {
+      if (w.slot >= slot_count)
+        throw Error::queue_full("slot_idx exceeds ring slot count; enlarge the ring via encode_empty_ring");
+      validate_publish_payload(w.opcode, w.arg_count);
+    } catch (...) {
+      ring.clear();  // never leave a half-encoded ring behind
+      throw;
+    }
+  };
+  ring.resize(uint64_t{slot_count} * SLOT_BYTES);
+  static constexpr uint32_t kZero[SLOT_WORDS] = {};
+  uint32_t image[SLOT_WORDS];
+  // Fast path: entries in increasing slot order (how specs and batches are
+  // written): one sequential streaming pass, gaps written as EMPTY slots.
+  uint32_t next = 0;
+  size_t i = 0;
+  for (; i < slots.size() && slots[i].slot >= next; ++i) {
+    validate(slots[i]);
+    for (; next < slots[i].slot; ++next) store_slot_image(ring.data() + uint64_t{next} * SLOT_BYTES, kZero);
+    slot_image(slots[i], image);
+    store_slot_image(ring.data() + uint64_t{next} * SLOT_BYTES, image);
+    next = slots[i].slot + 1;
+  }
+  if (i == slots.size()) {
+    for (; next < slot_count; ++next) store_slot_image(ring.data() + uint64_t{next} * SLOT_BYTES, kZero);
+    store_fence();
+    return;
+  }
+  store_fence();
+  // Entries out of order: start again with a map from slot to entry, which
+  // also finds a slot given twice.
+  constexpr uint32_t kNone = 0xFFFFFFFFu;
+  std::vector<uint32_t> entry_of(slot_count, kNone);
+  for (uint32_t k = 0; k < slots.size(); ++k) {
+    validate(slots[k]);
+    if (entry_of[slots[k].slot] != kNone) {
+      ring.clear();
+      throw Error::queue_full(kNotPublishableFix);
+    }
+    entry_of[slots[k].slot] = k;
+  }
+  for (uint32_t s = 0; s < slot_count; ++s) {
+    if (entry_of[s] == kNone) {
+      store_slot_image(ring.data() + uint64_t{s} * SLOT_BYTES, kZero);
+    } else {
+      slot_image(slots[entry_of[s]], image);
+      store_slot_image(ring.data() + uint64_t{s} * SLOT_BYTES, image);
+    }
+  }
+  store_fence();
 }
 
 RingView decode_ring(ByteSpan ring) {

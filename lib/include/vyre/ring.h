@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -73,14 +74,33 @@ std::optional<LoadMiss> decode_load_miss(ByteSpan ring, uint32_t slot);
 uint64_t count_done_ring_slots(ByteSpan ring, uint64_t item_count);
 std::optional<uint64_t> count_done_ring_slots_lenient(ByteSpan ring, uint64_t item_count);
 
+// The first 64 bytes mirror the wire layout word for word (decode_slot
+// relies on it); `index` follows.
 struct SlotView {
-  uint32_t index = 0;
   uint32_t status = 0;
   uint32_t opcode = 0;
   uint32_t tenant = 0;
   uint32_t priority = 0;
   SlotArgs args{};
+  uint32_t index = 0;
 };
+static_assert(offsetof(SlotView, args) == 4 * protocol::ARG0_WORD && offsetof(SlotView, index) == protocol::SLOT_BYTES);
+
+// One slot for the bulk encoder.
+struct SlotWrite {
+  uint32_t slot = 0;
+  uint32_t tenant = 0;
+  uint32_t opcode = 0;
+  uint32_t arg_count = 0;
+  SlotArgs args{};
+};
+
+// A fresh ring of `slot_count` slots with every entry of `slots` published:
+// the same bytes as encode_empty_ring followed by publish_slot per entry
+// (same checks and messages, a slot given twice is "not publishable"), in one
+// streaming pass when the entries come in increasing slot order. When a
+// check fails `ring` is left empty, never half encoded.
+void encode_ring_into(uint32_t slot_count, std::span<const SlotWrite> slots, Bytes& ring);
 
 struct PackedInnerOp {
   uint8_t opcode = 0;
