@@ -314,7 +314,7 @@ SlotView decode_slot(ByteSpan ring, uint32_t slot_idx) {
   SlotView s;
   if constexpr (std::endian::native == std::endian::little) {
     // SlotView's first 64 bytes mirror the wire layout word for word.
-    std::memcpy(&s, p, SLOT_BYTES);
+    std::memcpy(static_cast<void*>(&s), p, SLOT_BYTES);
   } else {
     s.status = detail::load_u32(p + 4 * protocol::STATUS_WORD);
     s.opcode = detail::load_u32(p + 4 * protocol::OPCODE_WORD);
