@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
       {"encode-io-queue", "Encode an empty IO queue", setup_encode_io_queue},
       {"inspect", "Show a buffer as a table or JSON", setup_inspect},
       {"decode-debug", "Decode PRINTF records of a debug log", setup_decode_debug},
+      {"dispatch", "Run a ring on an OpenCL device or the reference interpreter", setup_dispatch},
+      {"devices", "List OpenCL devices and their limits", setup_devices},
   };
   return run_tool("vyre", "vyre: encode, inspect and run vyre megakernel buffers (wire format vyre-runtime 0.6)",
                   table, argc, argv);

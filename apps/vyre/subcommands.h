@@ -10,4 +10,6 @@ Runner setup_encode_debug_log(CLI::App& cmd);
 Runner setup_encode_io_queue(CLI::App& cmd);
 Runner setup_inspect(CLI::App& cmd);
 Runner setup_decode_debug(CLI::App& cmd);
+Runner setup_dispatch(CLI::App& cmd);
+Runner setup_devices(CLI::App& cmd);
 }  // namespace vyre::cli

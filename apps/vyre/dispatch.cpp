@@ -1,0 +1,95 @@
+#include <chrono>
+#include <filesystem>
+
+#include "subcommands.h"
+#include "vyre/dispatch_report.h"
+#include "vyre/file_io.h"
+#include "vyre/opencl_dispatch.h"
+#include "vyre/reference_interpreter.h"
+#include "vyre/ring_spec.h"
+
+namespace vyre::cli {
+
+Runner setup_dispatch(CLI::App& cmd) {
+  struct Options {
+    std::string ring, ring_spec, control, debug_log, io_queue, out_dir, report = "-", backend = "opencl", device, mode = "once",
+                                                                      resources;
+    uint32_t max_iterations = 1, workgroup_size = 0;
+    bool no_cache = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* ring = cmd.add_option("--ring", o->ring, "Ring buffer file, or - for stdin");
+  auto* spec = cmd.add_option("--ring-spec", o->ring_spec, "JSON ring spec (see vyre encode-ring), or - for stdin");
+  ring->excludes(spec);
+  cmd.add_option("--control", o->control, "Control buffer (default: 1 tenant, 16 observables)");
+  cmd.add_option("--debug-log", o->debug_log, "Debug-log buffer (default: 64 records)");
+  cmd.add_option("--io-queue", o->io_queue, "IO queue buffer (default: 64 slots)");
+  cmd.add_option("--out-dir", o->out_dir,
+                 "Write control.bin, ring.bin, debug_log.bin and io_queue.bin here (atomically)");
+  cmd.add_option("--report", o->report, "JSON report file, or - for stdout")->capture_default_str();
+  cmd.add_option("--backend", o->backend, "opencl or reference (the CPU interpreter)")
+      ->check(CLI::IsMember({"opencl", "reference"}))
+      ->capture_default_str();
+  cmd.add_option("--device", o->device, "OpenCL device: platform:device or a name substring (default $VYRE_DEVICE, "
+                                        "else the first GPU, else the first device)");
+  cmd.add_option("--mode", o->mode, "once: each lane drains its slot once (repeated while IO is pending); "
+                                    "persistent: lanes loop until SHUTDOWN or --max-iterations")
+      ->check(CLI::IsMember({"once", "persistent"}))
+      ->capture_default_str();
+  cmd.add_option("--max-iterations", o->max_iterations, "Iterations per launch in persistent mode")
+      ->check(CLI::Range(1u, 1u << 20))
+      ->capture_default_str();
+  cmd.add_option("--workgroup-size", o->workgroup_size, "Work-items per group (default: min(256, the kernel's limit))")
+      ->check(CLI::Range(1u, 1u << 16));
+  cmd.add_option("--resources", o->resources, "JSON map of LOAD_MISS resource ids to files: {\"7\": \"data.bin\"}");
+  cmd.add_flag("--no-cache", o->no_cache, "Build the kernel from source, bypassing the program cache");
+  return [o, ring, spec] {
+    const auto started = std::chrono::steady_clock::now();
+    if (ring->count() == 0 && spec->count() == 0)
+      throw Error::usage("one of --ring or --ring-spec is required", "pass --ring ring.bin or --ring-spec spec.json");
+    auto load = [](const std::string& path, const char* kind) {
+      try {
+        return read_input(path);
+      } catch (const Error& e) {
+        throw e.with_context(kind);
+      }
+    };
+    Bytes ring_bytes = !o->ring.empty() ? load(o->ring, "ring")
+                                        : encode_ring_spec_text(read_text_input(o->ring_spec), display_name(o->ring_spec));
+    DispatchBuffers buffers = default_dispatch_buffers(std::move(ring_bytes));
+    BufferNames names;
+    if (!o->ring.empty()) names.ring = display_name(o->ring);
+    if (!o->control.empty()) buffers.control = load(o->control, "control"), names.control = o->control;
+    if (!o->debug_log.empty()) buffers.debug_log = load(o->debug_log, "debug log"), names.debug_log = o->debug_log;
+    if (!o->io_queue.empty()) buffers.io_queue = load(o->io_queue, "io queue"), names.io_queue = o->io_queue;
+    validate_dispatch_buffers(buffers, names);  // before any device work
+
+    DispatchOptions options;
+    options.mode = o->mode == "once" ? DispatchMode::Once : DispatchMode::Persistent;
+    options.max_iterations = o->max_iterations;
+    options.workgroup_size = o->workgroup_size;
+    if (!o->resources.empty()) options.resources = parse_resource_map(read_text_input(o->resources), o->resources);
+
+    std::unique_ptr<PassRunner> runner;
+    if (o->backend == "reference") runner = std::make_unique<ReferenceRunner>(o->workgroup_size ? o->workgroup_size : 256);
+    else runner = std::make_unique<OpenClRunner>(OpenClOptions{o->device, !o->no_cache, o->workgroup_size});
+    DispatchResult result = run_dispatch(*runner, std::move(buffers), options);
+    // Wall time of the whole dispatch as a user sees it, kernel build included.
+    result.timings.total_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+
+    if (!o->out_dir.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(o->out_dir, ec);
+      if (ec) throw Error::io(o->out_dir, "cannot create the output directory: " + ec.message(), "check the path");
+      write_output(o->out_dir + "/control.bin", result.buffers.control, OutputKind::Binary);
+      write_output(o->out_dir + "/ring.bin", result.buffers.ring, OutputKind::Binary);
+      write_output(o->out_dir + "/debug_log.bin", result.buffers.debug_log, OutputKind::Binary);
+      write_output(o->out_dir + "/io_queue.bin", result.buffers.io_queue, OutputKind::Binary);
+    }
+    write_output(o->report, dispatch_report_json(result, options).dump(2) + "\n", OutputKind::Text);
+    return kExitOk;
+  };
+}
+
+}  // namespace vyre::cli

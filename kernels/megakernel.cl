@@ -1,0 +1,262 @@
+// The vyre megakernel, OpenCL C 1.2 (runs on NVIDIA's driver and on PoCL).
+//
+// Lane `id = group_id * workgroup_size + local_id` owns ring slot `id` and,
+// once per iteration, drains it (PROTOCOL.md "Kernel lane semantics"). The
+// reference interpreter (lib/vyre/reference_interpreter.cpp) implements the
+// same steps on the CPU; each opcode is found by its name in both files.
+//
+// Differences from upstream, all documented in man/vyre-dispatch.1:
+// - Every index is bound-checked. A slot whose op would touch a word outside
+//   its buffer (tenant mask table, control words, MEMCPY ranges,
+//   observables) is marked FAULT, touches nothing, and is counted in
+//   stats[VYRE_STAT_FAULTS].
+// - LOAD_MISS does not spin: the lane reserves an EMPTY IO slot, writes the
+//   READ request as upstream does (src = dst = tag = resource id), records
+//   the IO slot in the ring slot's arg2 and leaves the slot WAIT_IO. The host
+//   pump services the request between launches; the next pass finishes the
+//   slot (DONE on OK, FAULT on ERROR) and frees the IO slot.
+// - SHUTDOWN is read once per work-group per iteration (so the group's
+//   barriers stay uniform) instead of once per lane.
+// - DONE_COUNT and METRICS are summed in local memory and committed once per
+//   work-group per iteration; the final words equal per-slot updates.
+//
+// Protocol constants arrive as -D options generated from protocol.h.
+
+#define SLOT_STATUS 0
+#define SLOT_OPCODE 1
+#define SLOT_TENANT 2
+#define SLOT_ARG0 4
+
+typedef struct {
+  __global uint* control;
+  uint control_words;
+  __global uint* debug_log;
+  uint debug_words;
+  __global uint* io_queue;
+  uint io_slots;
+  __local uint* metrics;
+} Buffers;
+
+// Whether op (opcode, a0, a1, a2) stays inside the control buffer.
+inline bool op_in_bounds(const Buffers* b, uint opcode, uint a0, uint a1, uint a2) {
+  const ulong cw = b->control_words;
+  switch (opcode) {
+    case VYRE_OP_STORE_U32:
+    case VYRE_OP_ATOMIC_ADD:
+      return (ulong)a1 < cw;
+    case VYRE_OP_LOAD_U32:
+      return (ulong)a0 < cw && (ulong)VYRE_OBS + a1 < cw;
+    case VYRE_OP_COMPARE_SWAP:
+      return (ulong)a0 < cw && (ulong)VYRE_OBS + a0 < cw;
+    case VYRE_OP_MEMCPY:
+      return (ulong)a0 + a2 <= cw && (ulong)a1 + a2 <= cw;
+    case VYRE_OP_BATCH_FENCE:
+      return (ulong)VYRE_OBS < cw;
+    default:
+      return true;  // NOP, DFA_STEP, PRINTF, SHUTDOWN and user opcodes touch no indexed word
+  }
+}
+
+// Runs one validated op. slot_base = slot * SLOT_WORDS, as PRINTF records it.
+inline void run_op(const Buffers* b, uint opcode, uint a0, uint a1, uint a2, uint slot_base) {
+  __global uint* c = b->control;
+  if (opcode < VYRE_METRICS_SLOTS) atomic_inc(&b->metrics[opcode]);
+  switch (opcode) {
+    case VYRE_OP_STORE_U32:
+      c[a1] = a0;
+      break;
+    case VYRE_OP_ATOMIC_ADD:
+      atomic_add(&c[a1], a0);
+      break;
+    case VYRE_OP_LOAD_U32:
+      c[VYRE_OBS + a1] = c[a0];
+      break;
+    case VYRE_OP_COMPARE_SWAP:
+      c[VYRE_OBS + a0] = atomic_cmpxchg(&c[a0], a1, a2);
+      break;
+    case VYRE_OP_MEMCPY:
+      for (uint i = 0; i < a2; ++i) c[a1 + i] = c[a0 + i];
+      break;
+    case VYRE_OP_BATCH_FENCE:
+      atomic_inc(&c[VYRE_CTL_EPOCH]);
+      c[VYRE_OBS] = a1;
+      break;
+    case VYRE_OP_PRINTF: {
+      // The cursor advances even when the record does not fit, so the host
+      // can count the dropped records.
+      const ulong base = (ulong)atomic_add(&b->debug_log[VYRE_DEBUG_CURSOR_WORD], VYRE_DEBUG_RECORD_WORDS) +
+                         VYRE_DEBUG_RECORDS_BASE;
+      if (base + VYRE_DEBUG_RECORD_WORDS <= b->debug_words) {
+        b->debug_log[base] = a0;
+        b->debug_log[base + 1] = a1;
+        b->debug_log[base + 2] = a2;
+        b->debug_log[base + 3] = slot_base;
+      }
+      break;
+    }
+    case VYRE_OP_SHUTDOWN:
+      atomic_xchg(&c[VYRE_CTL_SHUTDOWN], 1u);
+      break;
+    default:
+      break;  // NOP, DFA_STEP (no body upstream either) and user opcodes
+  }
+}
+
+inline uint packed_byte(const uint* args, uint byte_index) {
+  return (args[byte_index / 4] >> ((byte_index % 4) * 8)) & 0xFFu;
+}
+
+// PACKED_SLOT: up to 4 inner ops; op i reads args[meta_words + offset + 0..2]
+// and runs only if those words lie inside the 12 argument words. All inner
+// ops are bound-checked before any runs, so a faulting slot touches nothing.
+inline bool run_packed(const Buffers* b, const uint* args, uint slot_base) {
+  const uint count = min(packed_byte(args, 0), (uint)VYRE_PACKED_MAX_INNER_OPS);
+  const uint meta_words = (2 + 2 * count + 3) / 4;
+  for (uint pass = 0; pass < 2; ++pass) {
+    for (uint i = 0; i < count; ++i) {
+      const uint opcode = packed_byte(args, 2 + 2 * i);
+      const uint base = meta_words + packed_byte(args, 3 + 2 * i);
+      if (base + VYRE_PACKED_INNER_ARGS > VYRE_ARGS_PER_SLOT) continue;
+      if (pass == 0) {
+        if (!op_in_bounds(b, opcode, args[base], args[base + 1], args[base + 2])) return false;
+      } else {
+        run_op(b, opcode, args[base], args[base + 1], args[base + 2], slot_base);
+      }
+    }
+  }
+  return true;
+}
+
+typedef struct {
+  __local uint* done;
+  __local uint* faults;
+  __local uint* waiting;
+  __local uint* io_full;
+} Counters;
+
+inline void fault(__global uint* slot, const Counters* n) {
+  slot[SLOT_STATUS] = VYRE_SLOT_FAULT;
+  atomic_inc(n->faults);
+}
+
+// LOAD_MISS after the claim: reserve an EMPTY IO slot (compare-and-swap, so
+// two lanes never take the same one), write the READ request, publish it.
+inline void load_miss_request(const Buffers* b, __global uint* slot, uint resource_id, const Counters* n) {
+  for (uint q = 0; q < b->io_slots; ++q) {
+    __global uint* io = b->io_queue + (ulong)q * VYRE_IO_SLOT_WORDS;
+    if (atomic_cmpxchg(&io[VYRE_IO_STATUS], VYRE_SLOT_EMPTY, VYRE_SLOT_WAIT_IO) != VYRE_SLOT_EMPTY) continue;
+    io[VYRE_IO_OP_TYPE] = VYRE_IO_OP_READ;
+    io[VYRE_IO_SRC_HANDLE] = resource_id;
+    io[VYRE_IO_DST_HANDLE] = resource_id;
+    io[VYRE_IO_OFFSET_LO] = 0;
+    io[VYRE_IO_OFFSET_HI] = 0;
+    io[VYRE_IO_BYTE_COUNT] = 0;
+    io[VYRE_IO_TAG] = resource_id;
+    mem_fence(CLK_GLOBAL_MEM_FENCE);
+    io[VYRE_IO_STATUS] = VYRE_SLOT_PUBLISHED;
+    slot[SLOT_ARG0 + 2] = q;
+    mem_fence(CLK_GLOBAL_MEM_FENCE);
+    slot[SLOT_STATUS] = VYRE_SLOT_WAIT_IO;
+    atomic_inc(n->waiting);
+    return;
+  }
+  slot[SLOT_STATUS] = VYRE_SLOT_PUBLISHED;  // queue full: retried next pass
+  atomic_inc(n->io_full);
+}
+
+// A WAIT_IO slot: finish it once the host completed its request.
+inline void load_miss_finish(const Buffers* b, __global uint* slot, const uint* words, const Counters* n) {
+  const uint q = words[SLOT_ARG0 + 2];
+  if (words[SLOT_OPCODE] != VYRE_OP_LOAD_MISS || q >= b->io_slots) {
+    fault(slot, n);
+    return;
+  }
+  __global uint* io = b->io_queue + (ulong)q * VYRE_IO_SLOT_WORDS;
+  const uint status = io[VYRE_IO_STATUS];
+  if (status == VYRE_IO_STATUS_OK) {
+    io[VYRE_IO_STATUS] = VYRE_SLOT_EMPTY;
+    atomic_inc(n->done);
+    slot[SLOT_STATUS] = VYRE_SLOT_DONE;
+  } else if (status == VYRE_IO_STATUS_ERROR) {
+    io[VYRE_IO_STATUS] = VYRE_SLOT_EMPTY;
+    fault(slot, n);
+  } else if (status == VYRE_SLOT_PUBLISHED || status == VYRE_SLOT_CLAIMED) {
+    atomic_inc(n->waiting);  // the host has not completed it yet
+  } else {
+    fault(slot, n);  // nobody will ever complete it
+  }
+}
+
+inline void lane_step(const Buffers* b, __global uint* ring, uint id, const Counters* n) {
+  __global uint* slot = ring + (ulong)id * VYRE_SLOT_WORDS;
+  uint words[VYRE_SLOT_WORDS];
+  const uint16 v = vload16(0, slot);
+  vstore16(v, 0, words);
+  const uint status = words[SLOT_STATUS];
+  if (status == VYRE_SLOT_WAIT_IO) {
+    load_miss_finish(b, slot, words, n);
+    return;
+  }
+  if (status != VYRE_SLOT_PUBLISHED) return;
+  const ulong mask_index = (ulong)b->control[VYRE_CTL_TENANT_BASE] + words[SLOT_TENANT];
+  if (mask_index >= b->control_words) {
+    if (atomic_cmpxchg(&slot[SLOT_STATUS], VYRE_SLOT_PUBLISHED, VYRE_SLOT_CLAIMED) == VYRE_SLOT_PUBLISHED) fault(slot, n);
+    return;
+  }
+  if (b->control[mask_index] == 0) return;  // unauthorized: stays PUBLISHED
+  if (atomic_cmpxchg(&slot[SLOT_STATUS], VYRE_SLOT_PUBLISHED, VYRE_SLOT_CLAIMED) != VYRE_SLOT_PUBLISHED) return;
+  const uint opcode = words[SLOT_OPCODE];
+  const uint* args = words + SLOT_ARG0;
+  const uint slot_base = id * VYRE_SLOT_WORDS;
+  if (opcode == VYRE_OP_LOAD_MISS) {
+    load_miss_request(b, slot, args[0], n);
+    return;
+  }
+  if (opcode == VYRE_OP_PACKED_SLOT) {
+    if (!run_packed(b, args, slot_base)) {
+      fault(slot, n);
+      return;
+    }
+  } else {
+    if (!op_in_bounds(b, opcode, args[0], args[1], args[2])) {
+      fault(slot, n);
+      return;
+    }
+    run_op(b, opcode, args[0], args[1], args[2], slot_base);
+  }
+  atomic_inc(n->done);
+  mem_fence(CLK_GLOBAL_MEM_FENCE);
+  slot[SLOT_STATUS] = VYRE_SLOT_DONE;
+}
+
+__kernel void vyre_megakernel(__global uint* control, uint control_words, __global uint* ring, uint slot_count,
+                              __global uint* debug_log, uint debug_words, __global uint* io_queue, uint io_slots,
+                              __global uint* stats, uint iterations) {
+  __local uint l_metrics[VYRE_METRICS_SLOTS];
+  __local uint l_done, l_faults, l_waiting, l_io_full, l_shutdown;
+  const uint lid = get_local_id(0);
+  const uint lsize = get_local_size(0);
+  const uint id = get_global_id(0);
+  Buffers b = {control, control_words, debug_log, debug_words, io_queue, io_slots, l_metrics};
+  Counters n = {&l_done, &l_faults, &l_waiting, &l_io_full};
+  for (uint it = 0; it < iterations; ++it) {
+    for (uint i = lid; i < VYRE_METRICS_SLOTS; i += lsize) l_metrics[i] = 0;
+    if (lid == 0) {
+      l_done = l_faults = l_waiting = l_io_full = 0;
+      l_shutdown = control[VYRE_CTL_SHUTDOWN];
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (l_shutdown != 0) break;  // the same value for the whole group
+    if (id < slot_count) lane_step(&b, ring, id, &n);
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint i = lid; i < VYRE_METRICS_SLOTS; i += lsize)
+      if (l_metrics[i] != 0) atomic_add(&control[VYRE_CTL_METRICS_BASE + i], l_metrics[i]);
+    if (lid == 0) {
+      if (l_done != 0) atomic_add(&control[VYRE_CTL_DONE_COUNT], l_done);
+      if (l_faults != 0) atomic_add(&stats[VYRE_STAT_FAULTS], l_faults);
+      if (l_waiting != 0) atomic_add(&stats[VYRE_STAT_WAITING], l_waiting);
+      if (l_io_full != 0) atomic_add(&stats[VYRE_STAT_IO_FULL], l_io_full);
+    }
+    barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+  }
+}

@@ -1,0 +1,109 @@
+// Running a ring: the four buffers, the options of a dispatch, the host IO
+// pump that services LOAD_MISS requests between passes, and the result that
+// `vyre dispatch` reports. Backends (the OpenCL megakernel and the CPU
+// reference interpreter) only run passes; everything else is shared here.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string_view>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vyre/control.h"
+#include "vyre/resident_buffers.h"
+
+namespace vyre {
+
+// The dispatcher's own counters (binding 4 of the kernel), not part of the
+// wire protocol: the control buffer keeps upstream's layout exactly.
+namespace stats {
+inline constexpr uint32_t FAULTS = 0;   // slots marked FAULT (cumulative)
+inline constexpr uint32_t WAITING = 1;  // WAIT_IO slots still waiting after the pass
+inline constexpr uint32_t IO_FULL = 2;  // LOAD_MISS lanes that found no EMPTY IO slot in the pass
+inline constexpr uint32_t WORDS = 4;
+}  // namespace stats
+
+struct DispatchBuffers {
+  Bytes control, ring, debug_log, io_queue;
+  uint32_t slot_count() const { return static_cast<uint32_t>(ring.size() / protocol::SLOT_BYTES); }
+};
+
+// Default encodings for buffers a user did not give: control with 1 tenant
+// and 16 observables, a 64-record debug log, a 64-slot IO queue.
+inline constexpr uint32_t kDefaultTenants = 1;
+inline constexpr uint32_t kDefaultObservables = 16;
+DispatchBuffers default_dispatch_buffers(Bytes ring);
+
+// Rejects buffers of the wrong size or shape before anything runs. Each
+// error names the buffer; `names` gives file names for the messages.
+struct BufferNames {
+  std::string control = "control", ring = "ring", debug_log = "debug_log", io_queue = "io_queue";
+};
+void validate_dispatch_buffers(const DispatchBuffers& buffers, const BufferNames& names = {});
+
+enum class DispatchMode { Once, Persistent };
+
+// Resource id -> file, for LOAD_MISS requests (`--resources MAP.json`).
+using ResourceMap = std::map<uint32_t, std::string>;
+ResourceMap parse_resource_map(std::string_view json_text, std::string_view source);
+
+struct DispatchOptions {
+  DispatchMode mode = DispatchMode::Once;
+  uint32_t max_iterations = 1;  // per launch, persistent mode
+  uint32_t workgroup_size = 0;  // 0: the backend chooses
+  ResourceMap resources;
+};
+
+struct IoServiced {
+  uint32_t pass = 0;  // the pass after which the host serviced it
+  uint32_t io_slot = 0;
+  uint32_t resource_id = 0;
+  std::string file;  // empty when the id is not in the resource map
+  bool ok = false;
+  uint64_t bytes = 0;
+  std::string error;
+};
+
+struct DispatchTimings {
+  double build_ms = 0, transfer_ms = 0, kernel_ms = 0, total_ms = 0;
+  bool build_cache_hit = false;
+};
+
+struct DispatchResult {
+  DispatchBuffers buffers;
+  uint32_t faults = 0;
+  uint32_t passes = 0;
+  uint32_t launches = 0;
+  std::vector<IoServiced> io;
+  DispatchTimings timings;
+  std::string backend, device;
+  uint32_t workgroup_size = 0;
+};
+
+// One launch of a backend over the buffers: `iterations` passes of every
+// lane (1 in once mode). Implementations update the buffers and `stats`.
+class PassRunner {
+ public:
+  virtual ~PassRunner() = default;
+  virtual std::string backend_name() const = 0;
+  virtual std::string device_name() const = 0;
+  virtual uint32_t workgroup_size() const = 0;
+  // Upload buffers once before the first launch and read them back after
+  // the last; between launches only the IO queue and stats move.
+  virtual void begin(DispatchBuffers& buffers, DispatchTimings& timings) = 0;
+  virtual void launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,
+                      DispatchTimings& timings) = 0;
+  virtual void end(DispatchBuffers& buffers, DispatchTimings& timings) = 0;
+};
+
+// Runs launches until no LOAD_MISS is pending, servicing IO between them.
+DispatchResult run_dispatch(PassRunner& runner, DispatchBuffers buffers, const DispatchOptions& options);
+
+// The host pump: claims PUBLISHED requests and completes each OK when its
+// resource id maps to a readable file, ERROR otherwise.
+std::vector<IoServiced> pump_io_queue(MutableByteSpan io_queue, const ResourceMap& resources, uint32_t pass);
+
+}  // namespace vyre

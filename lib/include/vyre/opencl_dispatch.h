@@ -1,0 +1,44 @@
+// The OpenCL backend of `vyre dispatch`: builds kernels/megakernel.cl for the
+// selected device (through the program cache) and runs launches over device
+// buffers, timing the kernel with profiling events.
+#pragma once
+
+#include <memory>
+
+#include "vyre/dispatch.h"
+#include "vyre/opencl_device.h"
+
+namespace vyre {
+
+// The -D options that hand protocol.h's constants to the kernel.
+std::string megakernel_build_options();
+// The kernel source compiled into the library.
+const std::string& megakernel_source();
+
+struct OpenClOptions {
+  std::string device_selector;  // see select_device
+  bool use_cache = true;
+  uint32_t workgroup_size = 0;  // 0: min(256, what the kernel allows)
+};
+
+class OpenClRunner final : public PassRunner {
+ public:
+  explicit OpenClRunner(const OpenClOptions& options);
+  ~OpenClRunner() override;
+  std::string backend_name() const override { return "opencl"; }
+  std::string device_name() const override;
+  uint32_t workgroup_size() const override;
+  const DeviceInfo& device_info() const;
+  double build_ms() const;
+  bool build_cache_hit() const;
+  void begin(DispatchBuffers& buffers, DispatchTimings& timings) override;
+  void launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,
+              DispatchTimings& timings) override;
+  void end(DispatchBuffers& buffers, DispatchTimings& timings) override;
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace vyre

@@ -1,0 +1,27 @@
+// Compiled OpenCL programs cached on disk, keyed by platform, device, driver
+// version, build options and kernel source, so a second run does not
+// recompile. Cache directory: $VYRE_CACHE_DIR, else $XDG_CACHE_HOME/vyre,
+// else ~/.cache/vyre. A damaged or stale entry is rebuilt, never fatal.
+#pragma once
+
+#include <string>
+
+#include "vyre/opencl.h"
+#include "vyre/opencl_device.h"
+
+namespace vyre {
+
+struct BuiltProgram {
+  cl::Program program;
+  bool cache_hit = false;
+  double build_ms = 0;
+};
+
+std::string program_cache_dir();
+
+// Builds `source` for the device (from the cache unless `use_cache` is
+// false). A failed build throws Backend with the compiler's build log.
+BuiltProgram build_program(const cl::Context& context, const SelectedDevice& device, const std::string& source,
+                           const std::string& options, bool use_cache);
+
+}  // namespace vyre

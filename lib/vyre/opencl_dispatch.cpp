@@ -1,0 +1,223 @@
+#include "vyre/opencl_dispatch.h"
+
+#include <chrono>
+
+#include "vyre/error.h"
+#include "vyre/program_cache.h"
+
+namespace vyre {
+
+extern const char kMegakernelSource[];  // generated from kernels/megakernel.cl
+
+namespace {
+
+namespace p = protocol;
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double event_ms(const cl::Event& e) {
+  const auto start = e.getProfilingInfo<CL_PROFILING_COMMAND_START>();
+  const auto end = e.getProfilingInfo<CL_PROFILING_COMMAND_END>();
+  return static_cast<double>(end - start) / 1e6;
+}
+
+template <typename F>
+auto cl_call(const char* what, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const cl::Error& e) {
+    throw Error::backend(std::string("OpenCL ") + what + ": " + describe_cl_error(e) +
+                         ". Fix: check the device with `vyre devices`, or use --backend reference");
+  }
+}
+
+}  // namespace
+
+std::string megakernel_build_options() {
+  struct Def {
+    const char* name;
+    uint64_t value;
+  };
+  const Def defs[] = {
+      {"VYRE_SLOT_WORDS", p::SLOT_WORDS},
+      {"VYRE_ARGS_PER_SLOT", p::ARGS_PER_SLOT},
+      {"VYRE_OBS", p::control::OBSERVABLE_BASE},
+      {"VYRE_CTL_SHUTDOWN", p::control::SHUTDOWN},
+      {"VYRE_CTL_DONE_COUNT", p::control::DONE_COUNT},
+      {"VYRE_CTL_TENANT_BASE", p::control::TENANT_BASE},
+      {"VYRE_CTL_METRICS_BASE", p::control::METRICS_BASE},
+      {"VYRE_CTL_EPOCH", p::control::EPOCH},
+      {"VYRE_METRICS_SLOTS", p::control::METRICS_SLOTS},
+      {"VYRE_SLOT_EMPTY", p::slot::EMPTY},
+      {"VYRE_SLOT_PUBLISHED", p::slot::PUBLISHED},
+      {"VYRE_SLOT_CLAIMED", p::slot::CLAIMED},
+      {"VYRE_SLOT_DONE", p::slot::DONE},
+      {"VYRE_SLOT_WAIT_IO", p::slot::WAIT_IO},
+      {"VYRE_SLOT_FAULT", p::slot::FAULT},
+      {"VYRE_OP_NOP", p::opcode::NOP},
+      {"VYRE_OP_STORE_U32", p::opcode::STORE_U32},
+      {"VYRE_OP_ATOMIC_ADD", p::opcode::ATOMIC_ADD},
+      {"VYRE_OP_LOAD_U32", p::opcode::LOAD_U32},
+      {"VYRE_OP_COMPARE_SWAP", p::opcode::COMPARE_SWAP},
+      {"VYRE_OP_MEMCPY", p::opcode::MEMCPY},
+      {"VYRE_OP_DFA_STEP", p::opcode::DFA_STEP},
+      {"VYRE_OP_BATCH_FENCE", p::opcode::BATCH_FENCE},
+      {"VYRE_OP_LOAD_MISS", p::opcode::LOAD_MISS},
+      {"VYRE_OP_PRINTF", p::opcode::PRINTF},
+      {"VYRE_OP_PACKED_SLOT", p::opcode::PACKED_SLOT},
+      {"VYRE_OP_SHUTDOWN", p::opcode::SHUTDOWN},
+      {"VYRE_PACKED_MAX_INNER_OPS", p::opcode::PACKED_MAX_INNER_OPS},
+      {"VYRE_PACKED_INNER_ARGS", p::opcode::PACKED_INNER_ARGS},
+      {"VYRE_DEBUG_CURSOR_WORD", p::debug::CURSOR_WORD},
+      {"VYRE_DEBUG_RECORDS_BASE", p::debug::RECORDS_BASE},
+      {"VYRE_DEBUG_RECORD_WORDS", p::debug::RECORD_WORDS},
+      {"VYRE_IO_SLOT_WORDS", p::io::IO_SLOT_WORDS},
+      {"VYRE_IO_OP_TYPE", p::io::word::OP_TYPE},
+      {"VYRE_IO_SRC_HANDLE", p::io::word::SRC_HANDLE},
+      {"VYRE_IO_DST_HANDLE", p::io::word::DST_HANDLE},
+      {"VYRE_IO_OFFSET_LO", p::io::word::OFFSET_LO},
+      {"VYRE_IO_OFFSET_HI", p::io::word::OFFSET_HI},
+      {"VYRE_IO_BYTE_COUNT", p::io::word::BYTE_COUNT},
+      {"VYRE_IO_STATUS", p::io::word::STATUS},
+      {"VYRE_IO_TAG", p::io::word::TAG},
+      {"VYRE_IO_OP_READ", p::io::op::READ},
+      {"VYRE_IO_STATUS_OK", p::io::status::OK},
+      {"VYRE_IO_STATUS_ERROR", p::io::status::ERROR},
+      {"VYRE_STAT_FAULTS", stats::FAULTS},
+      {"VYRE_STAT_WAITING", stats::WAITING},
+      {"VYRE_STAT_IO_FULL", stats::IO_FULL},
+  };
+  std::string out = "-cl-std=CL1.2";
+  for (const auto& d : defs) out += " -D" + std::string(d.name) + "=" + std::to_string(d.value) + "u";
+  return out;
+}
+
+const std::string& megakernel_source() {
+  static const std::string source = kMegakernelSource;
+  return source;
+}
+
+struct OpenClRunner::State {
+  SelectedDevice device;
+  cl::Context context;
+  cl::CommandQueue queue;
+  cl::Kernel kernel;
+  BuiltProgram built;
+  uint32_t workgroup_size = 0;
+  bool build_reported = false;
+  cl::Buffer control, ring, debug_log, io_queue, stats;
+  uint32_t slot_count = 0;
+};
+
+OpenClRunner::OpenClRunner(const OpenClOptions& options) : s_(std::make_unique<State>()) {
+  s_->device = select_device(options.device_selector);
+  cl_call("context", [&] {
+    s_->context = cl::Context(s_->device.device);
+    s_->queue = cl::CommandQueue(s_->context, s_->device.device, CL_QUEUE_PROFILING_ENABLE);
+    return 0;
+  });
+  s_->built = build_program(s_->context, s_->device, megakernel_source(), megakernel_build_options(), options.use_cache);
+  cl_call("kernel", [&] {
+    s_->kernel = cl::Kernel(s_->built.program, "vyre_megakernel");
+    return 0;
+  });
+  const auto kernel_max = static_cast<uint32_t>(
+      cl_call("work-group query", [&] { return s_->kernel.getWorkGroupInfo<CL_KERNEL_WORK_GROUP_SIZE>(s_->device.device); }));
+  if (options.workgroup_size != 0) {
+    if (options.workgroup_size > kernel_max)
+      throw Error::invalid_input("--workgroup-size " + std::to_string(options.workgroup_size),
+                                 "the megakernel allows at most " + std::to_string(kernel_max) + " work-items per group on " +
+                                     s_->device.info.name,
+                                 "pass a smaller --workgroup-size, or leave it out");
+    s_->workgroup_size = options.workgroup_size;
+  } else {
+    s_->workgroup_size = std::min<uint32_t>(256, kernel_max);
+  }
+}
+
+OpenClRunner::~OpenClRunner() = default;
+std::string OpenClRunner::device_name() const { return s_->device.info.name + " (" + s_->device.info.platform + ")"; }
+uint32_t OpenClRunner::workgroup_size() const { return s_->workgroup_size; }
+const DeviceInfo& OpenClRunner::device_info() const { return s_->device.info; }
+double OpenClRunner::build_ms() const { return s_->built.build_ms; }
+bool OpenClRunner::build_cache_hit() const { return s_->built.cache_hit; }
+
+void OpenClRunner::begin(DispatchBuffers& b, DispatchTimings& timings) {
+  if (!s_->build_reported) {
+    timings.build_ms = s_->built.build_ms;
+    timings.build_cache_hit = s_->built.cache_hit;
+    s_->build_reported = true;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  s_->slot_count = b.slot_count();
+  cl_call("buffer upload", [&] {
+    auto make = [&](Bytes& bytes) {
+      // A zero-slot ring still needs a buffer object to bind.
+      return cl::Buffer(s_->context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, std::max<size_t>(bytes.size(), 64),
+                        bytes.empty() ? std::vector<uint8_t>(64).data() : bytes.data());
+    };
+    s_->control = make(b.control);
+    s_->ring = make(b.ring);
+    s_->debug_log = make(b.debug_log);
+    s_->io_queue = make(b.io_queue);
+    s_->stats = cl::Buffer(s_->context, CL_MEM_READ_WRITE, stats::WORDS * 4);
+    return 0;
+  });
+  timings.transfer_ms += ms_since(t0);
+}
+
+void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& st, DispatchBuffers& b,
+                          DispatchTimings& timings) {
+  auto t0 = std::chrono::steady_clock::now();
+  cl_call("launch", [&] {
+    s_->queue.enqueueWriteBuffer(s_->io_queue, CL_FALSE, 0, b.io_queue.size(), b.io_queue.data());
+    s_->queue.enqueueWriteBuffer(s_->stats, CL_TRUE, 0, st.size() * 4, st.data());
+    return 0;
+  });
+  timings.transfer_ms += ms_since(t0);
+  if (s_->slot_count > 0) {
+    cl::Event done;
+    cl_call("kernel", [&] {
+      cl::Kernel& k = s_->kernel;
+      k.setArg(0, s_->control);
+      k.setArg(1, static_cast<cl_uint>(b.control.size() / 4));
+      k.setArg(2, s_->ring);
+      k.setArg(3, static_cast<cl_uint>(s_->slot_count));
+      k.setArg(4, s_->debug_log);
+      k.setArg(5, static_cast<cl_uint>(b.debug_log.size() / 4));
+      k.setArg(6, s_->io_queue);
+      k.setArg(7, static_cast<cl_uint>(b.io_queue.size() / p::io::IO_SLOT_BYTES));
+      k.setArg(8, s_->stats);
+      k.setArg(9, static_cast<cl_uint>(iterations));
+      const uint64_t wg = s_->workgroup_size;
+      const uint64_t global = (uint64_t{s_->slot_count} + wg - 1) / wg * wg;
+      s_->queue.enqueueNDRangeKernel(k, cl::NullRange, cl::NDRange(global), cl::NDRange(wg), nullptr, &done);
+      done.wait();
+      return 0;
+    });
+    timings.kernel_ms += event_ms(done);
+  }
+  t0 = std::chrono::steady_clock::now();
+  cl_call("readback", [&] {
+    s_->queue.enqueueReadBuffer(s_->io_queue, CL_FALSE, 0, b.io_queue.size(), b.io_queue.data());
+    s_->queue.enqueueReadBuffer(s_->stats, CL_TRUE, 0, st.size() * 4, st.data());
+    return 0;
+  });
+  timings.transfer_ms += ms_since(t0);
+}
+
+void OpenClRunner::end(DispatchBuffers& b, DispatchTimings& timings) {
+  const auto t0 = std::chrono::steady_clock::now();
+  cl_call("readback", [&] {
+    s_->queue.enqueueReadBuffer(s_->control, CL_FALSE, 0, b.control.size(), b.control.data());
+    if (!b.ring.empty()) s_->queue.enqueueReadBuffer(s_->ring, CL_FALSE, 0, b.ring.size(), b.ring.data());
+    s_->queue.enqueueReadBuffer(s_->debug_log, CL_FALSE, 0, b.debug_log.size(), b.debug_log.data());
+    s_->queue.enqueueReadBuffer(s_->io_queue, CL_TRUE, 0, b.io_queue.size(), b.io_queue.data());
+    return 0;
+  });
+  timings.transfer_ms += ms_since(t0);
+}
+
+}  // namespace vyre
