@@ -1,0 +1,144 @@
+// The OpenCL megakernel against the CPU reference interpreter on 1,000
+// seeded random rings (tests/unit/ring_generator.h says how the rings stay
+// race-free). The device is the default one (the first GPU, else the first
+// device; VYRE_DEVICE picks another): on a machine without any OpenCL
+// device this test fails, it never skips.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "ring_generator.h"
+#include "vyre/detail/words.h"
+#include "vyre/opencl_dispatch.h"
+#include "vyre/reference_interpreter.h"
+
+using namespace vyre;
+
+namespace {
+
+using Record = std::array<uint32_t, 4>;
+
+// Which IO slot a LOAD_MISS lane takes is a race on the device, so both
+// results forget it: arg2 of LOAD_MISS slots is cleared and the IO slots are
+// compared as a sorted list.
+void normalize_io(DispatchBuffers& b) {
+  for (uint32_t s = 0; s < b.slot_count(); ++s)
+    if (decode_slot(b.ring, s).opcode == protocol::opcode::LOAD_MISS)
+      detail::write_word(b.ring, uint64_t{s} * 16 + protocol::ARG0_WORD + 2, 0);
+  std::vector<Bytes> slots;
+  for (size_t q = 0; q < b.io_queue.size(); q += 32) slots.emplace_back(b.io_queue.begin() + q, b.io_queue.begin() + q + 32);
+  std::sort(slots.begin(), slots.end());
+  b.io_queue.clear();
+  for (const auto& s : slots) b.io_queue.insert(b.io_queue.end(), s.begin(), s.end());
+}
+
+std::multiset<Record> stored_records(const DispatchBuffers& b) {
+  std::multiset<Record> out;
+  for (const auto& r : decode_debug_log(b.debug_log).records) out.insert({r.fmt_id, r.args[0], r.args[1], r.args[2]});
+  return out;
+}
+
+// Every PRINTF that ran: the records the log would hold with room for all.
+std::multiset<Record> printed_records(const DispatchBuffers& b) {
+  std::multiset<Record> out;
+  for (uint32_t s = 0; s < b.slot_count(); ++s) {
+    const SlotView v = decode_slot(b.ring, s);
+    if (v.status == protocol::slot::DONE && v.opcode == protocol::opcode::PRINTF)
+      out.insert({v.args[0], v.args[1], v.args[2], s * 16});
+  }
+  return out;
+}
+
+std::string temp_resource_file() {
+  const auto path = std::filesystem::temp_directory_path() / "vyre_differential_resource.bin";
+  std::ofstream(path, std::ios::binary) << "resource bytes";
+  return path.string();
+}
+
+}  // namespace
+
+TEST_CASE("1000 random rings give identical buffers on OpenCL and on the reference interpreter") {
+  const uint32_t seed = std::getenv("VYRE_TEST_SEED") ? std::strtoul(std::getenv("VYRE_TEST_SEED"), nullptr, 10) : 20261122;
+  CAPTURE(seed);
+  std::map<uint32_t, std::unique_ptr<OpenClRunner>> devices;
+  for (uint32_t wg : {1u, 7u, 64u, 256u}) devices[wg] = std::make_unique<OpenClRunner>(OpenClOptions{"", true, wg});
+  MESSAGE("device: " << devices[64]->device_name());
+  testing::RingGenerator gen(seed, temp_resource_file());
+  std::mt19937 rng(seed);
+  uint64_t faults = 0, printfs = 0, overflows = 0, io = 0, slots = 0;
+  for (int i = 0; i < 1000; ++i) {
+    CAPTURE(i);
+    testing::GeneratedRing g = gen.next();
+    DispatchOptions options;
+    options.resources = g.resources;
+    if (i % 8 == 0) {
+      options.mode = DispatchMode::Persistent;
+      options.max_iterations = 2 + rng() % 3;
+    }
+    const uint32_t wg = std::array<uint32_t, 4>{1, 7, 64, 256}[rng() % 4];
+    ReferenceRunner reference(wg);
+    DispatchResult want = run_dispatch(reference, g.buffers, options);
+    DispatchResult got = run_dispatch(*devices[wg], g.buffers, options);
+    normalize_io(want.buffers);
+    normalize_io(got.buffers);
+    REQUIRE(got.buffers.control == want.buffers.control);
+    REQUIRE(got.buffers.ring == want.buffers.ring);
+    REQUIRE(got.buffers.io_queue == want.buffers.io_queue);
+    REQUIRE(got.faults == want.faults);
+    REQUIRE(got.launches == want.launches);
+    // The report counts every FAULT slot.
+    const RingView ring = decode_ring(got.buffers.ring);
+    REQUIRE(got.faults == std::count_if(ring.slots.begin(), ring.slots.end(),
+                                        [](const SlotView& s) { return s.status == protocol::slot::FAULT; }));
+    // PRINTF records land in lane order on the device: compare as sets, and
+    // when the log overflows, which records fit is a race too.
+    const DebugLogView dg = decode_debug_log(got.buffers.debug_log), dw = decode_debug_log(want.buffers.debug_log);
+    REQUIRE(dg.cursor == dw.cursor);
+    REQUIRE(dg.records.size() == dw.records.size());
+    const auto printed = printed_records(want.buffers);
+    const auto stored = stored_records(got.buffers);
+    if (dg.dropped == 0) {
+      REQUIRE(stored == printed);
+    } else {
+      ++overflows;
+      REQUIRE(std::includes(printed.begin(), printed.end(), stored.begin(), stored.end()));
+    }
+    faults += got.faults;
+    printfs += printed.size();
+    io += got.io.size();
+    slots += ring.slot_count;
+  }
+  MESSAGE(slots << " slots, " << faults << " faults, " << printfs << " PRINTFs, " << overflows
+                << " overflowed logs, " << io << " IO requests serviced");
+  CHECK(faults > 100);
+  CHECK(overflows > 50);
+  CHECK(io > 100);
+}
+
+TEST_CASE("SHUTDOWN, set before the dispatch, stops every lane") {
+  OpenClRunner device(OpenClOptions{});
+  DispatchBuffers b = default_dispatch_buffers(encode_empty_ring(64));
+  b.control = encode_control(true, 1, 16);
+  const uint32_t args[2] = {5, 40};
+  for (uint32_t s = 0; s < 64; ++s) publish_slot(b.ring, s, 0, protocol::opcode::STORE_U32, args);
+  const DispatchResult r = run_dispatch(device, b, {});
+  CHECK(r.buffers.ring == b.ring);
+  CHECK(r.buffers.control == b.control);
+}
+
+TEST_CASE("a SHUTDOWN slot sets the word and is drained") {
+  OpenClRunner device(OpenClOptions{});
+  DispatchBuffers b = default_dispatch_buffers(encode_empty_ring(1));
+  publish_slot(b.ring, 0, 0, protocol::opcode::SHUTDOWN, {});
+  DispatchOptions persistent;
+  persistent.mode = DispatchMode::Persistent;
+  persistent.max_iterations = 5;
+  const DispatchResult r = run_dispatch(device, b, persistent);
+  CHECK(read_done_count(r.buffers.control) == 1);
+  CHECK(detail::word_at(r.buffers.control, protocol::control::SHUTDOWN) == 1);
+  CHECK(decode_slot(r.buffers.ring, 0).status == protocol::slot::DONE);
+}
