@@ -165,9 +165,8 @@ inline void load_miss_request(const Buffers* b, __global uint* slot, uint resour
 }
 
 // A WAIT_IO slot: finish it once the host completed its request.
-inline void load_miss_finish(const Buffers* b, __global uint* slot, const uint* words, const Counters* n) {
-  const uint q = words[SLOT_ARG0 + 2];
-  if (words[SLOT_OPCODE] != VYRE_OP_LOAD_MISS || q >= b->io_slots) {
+inline void load_miss_finish(const Buffers* b, __global uint* slot, uint opcode, uint q, const Counters* n) {
+  if (opcode != VYRE_OP_LOAD_MISS || q >= b->io_slots) {
     fault(slot, n);
     return;
   }
@@ -187,42 +186,43 @@ inline void load_miss_finish(const Buffers* b, __global uint* slot, const uint* 
   }
 }
 
+// The slot is read once as a 64-byte vector and kept in registers; only the
+// packed path spills its argument words to an array it can index.
 inline void lane_step(const Buffers* b, __global uint* ring, uint id, const Counters* n) {
   __global uint* slot = ring + (ulong)id * VYRE_SLOT_WORDS;
-  uint words[VYRE_SLOT_WORDS];
-  const uint16 v = vload16(0, slot);
-  vstore16(v, 0, words);
-  const uint status = words[SLOT_STATUS];
-  if (status == VYRE_SLOT_WAIT_IO) {
-    load_miss_finish(b, slot, words, n);
+  const uint16 w = vload16(0, slot);
+  if (w.s0 == VYRE_SLOT_WAIT_IO) {
+    load_miss_finish(b, slot, w.s1, w.s6, n);
     return;
   }
-  if (status != VYRE_SLOT_PUBLISHED) return;
-  const ulong mask_index = (ulong)b->control[VYRE_CTL_TENANT_BASE] + words[SLOT_TENANT];
+  if (w.s0 != VYRE_SLOT_PUBLISHED) return;
+  const ulong mask_index = (ulong)b->control[VYRE_CTL_TENANT_BASE] + w.s2;
   if (mask_index >= b->control_words) {
     if (atomic_cmpxchg(&slot[SLOT_STATUS], VYRE_SLOT_PUBLISHED, VYRE_SLOT_CLAIMED) == VYRE_SLOT_PUBLISHED) fault(slot, n);
     return;
   }
   if (b->control[mask_index] == 0) return;  // unauthorized: stays PUBLISHED
   if (atomic_cmpxchg(&slot[SLOT_STATUS], VYRE_SLOT_PUBLISHED, VYRE_SLOT_CLAIMED) != VYRE_SLOT_PUBLISHED) return;
-  const uint opcode = words[SLOT_OPCODE];
-  const uint* args = words + SLOT_ARG0;
+  const uint opcode = w.s1;
   const uint slot_base = id * VYRE_SLOT_WORDS;
   if (opcode == VYRE_OP_LOAD_MISS) {
-    load_miss_request(b, slot, args[0], n);
+    load_miss_request(b, slot, w.s4, n);
     return;
   }
   if (opcode == VYRE_OP_PACKED_SLOT) {
+    uint args[VYRE_ARGS_PER_SLOT];
+    vstore8(w.s456789ab, 0, args);
+    vstore4(w.scdef, 0, args + 8);
     if (!run_packed(b, args, slot_base)) {
       fault(slot, n);
       return;
     }
   } else {
-    if (!op_in_bounds(b, opcode, args[0], args[1], args[2])) {
+    if (!op_in_bounds(b, opcode, w.s4, w.s5, w.s6)) {
       fault(slot, n);
       return;
     }
-    run_op(b, opcode, args[0], args[1], args[2], slot_base);
+    run_op(b, opcode, w.s4, w.s5, w.s6, slot_base);
   }
   atomic_inc(n->done);
   mem_fence(CLK_GLOBAL_MEM_FENCE);

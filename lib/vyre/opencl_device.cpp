@@ -1,5 +1,6 @@
 #include "vyre/opencl_device.h"
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "vyre/error.h"
@@ -82,24 +83,45 @@ SelectedDevice select_device(const std::string& requested) {
   if (selector.empty())
     if (const char* env = std::getenv("VYRE_DEVICE")) selector = env;
   const auto ps = platforms();
-  std::vector<SelectedDevice> all;
-  for (uint32_t pi = 0; pi < ps.size(); ++pi) {
-    const auto ds = devices_of(ps[pi]);
-    for (uint32_t di = 0; di < ds.size(); ++di) all.push_back({ps[pi], ds[di], info_of(ps[pi], ds[di], pi, di)});
-  }
-  if (all.empty()) throw Error::backend(std::string("no OpenCL device found. Fix: ") + kNoPlatformFix);
+  // Only the chosen device's limits are queried: a one-shot dispatch should
+  // not pay for describing every device of every platform.
   if (selector.empty()) {
-    for (const auto& d : all)
-      if (d.info.type == "GPU") return d;
-    return all.front();
+    for (uint32_t pi = 0; pi < ps.size(); ++pi) {
+      std::vector<cl::Device> gpus;
+      try {
+        ps[pi].getDevices(CL_DEVICE_TYPE_GPU, &gpus);
+      } catch (const cl::Error&) {
+        gpus.clear();  // CL_DEVICE_NOT_FOUND
+      }
+      if (gpus.empty()) continue;
+      const auto all = devices_of(ps[pi]);
+      for (uint32_t di = 0; di < all.size(); ++di)
+        if (all[di]() == gpus.front()()) return {ps[pi], all[di], info_of(ps[pi], all[di], pi, di)};
+    }
+    for (uint32_t pi = 0; pi < ps.size(); ++pi) {
+      const auto all = devices_of(ps[pi]);
+      if (!all.empty()) return {ps[pi], all.front(), info_of(ps[pi], all.front(), pi, 0)};
+    }
+    throw Error::backend(std::string("no OpenCL device found. Fix: ") + kNoPlatformFix);
   }
-  for (const auto& d : all)
-    if (d.info.selector() == selector) return d;
-  for (const auto& d : all)
-    if (d.info.name.find(selector) != std::string::npos || d.info.platform.find(selector) != std::string::npos)
-      return d;
+  unsigned pi_sel = 0, di_sel = 0;
+  char colon = 0;
+  if (std::sscanf(selector.c_str(), "%u%c%u", &pi_sel, &colon, &di_sel) == 3 && colon == ':' &&
+      selector == std::to_string(pi_sel) + ":" + std::to_string(di_sel) && pi_sel < ps.size()) {
+    const auto all = devices_of(ps[pi_sel]);
+    if (di_sel < all.size()) return {ps[pi_sel], all[di_sel], info_of(ps[pi_sel], all[di_sel], pi_sel, di_sel)};
+  }
   std::string list;
-  for (const auto& d : all) list += " " + d.info.selector() + " (" + d.info.name + ", " + d.info.platform + ");";
+  for (uint32_t pi = 0; pi < ps.size(); ++pi) {
+    const auto all = devices_of(ps[pi]);
+    for (uint32_t di = 0; di < all.size(); ++di) {
+      DeviceInfo info = info_of(ps[pi], all[di], pi, di);
+      if (info.name.find(selector) != std::string::npos || info.platform.find(selector) != std::string::npos)
+        return {ps[pi], all[di], std::move(info)};
+      list += " " + info.selector() + " (" + info.name + ", " + info.platform + ");";
+    }
+  }
+  if (list.empty()) throw Error::backend(std::string("no OpenCL device found. Fix: ") + kNoPlatformFix);
   throw Error::invalid_input("--device " + selector, "no OpenCL device matches",
                              "use platform:device or a name substring of one of:" + list);
 }

@@ -107,17 +107,20 @@ struct OpenClRunner::State {
   BuiltProgram built;
   uint32_t workgroup_size = 0;
   bool build_reported = false;
+  double device_ms = 0;
   cl::Buffer control, ring, debug_log, io_queue, stats;
   uint32_t slot_count = 0;
 };
 
 OpenClRunner::OpenClRunner(const OpenClOptions& options) : s_(std::make_unique<State>()) {
+  const auto t0 = std::chrono::steady_clock::now();
   s_->device = select_device(options.device_selector);
   cl_call("context", [&] {
     s_->context = cl::Context(s_->device.device);
     s_->queue = cl::CommandQueue(s_->context, s_->device.device, CL_QUEUE_PROFILING_ENABLE);
     return 0;
   });
+  s_->device_ms = ms_since(t0);
   s_->built = build_program(s_->context, s_->device, megakernel_source(), megakernel_build_options(), options.use_cache);
   cl_call("kernel", [&] {
     s_->kernel = cl::Kernel(s_->built.program, "vyre_megakernel");
@@ -146,6 +149,7 @@ bool OpenClRunner::build_cache_hit() const { return s_->built.cache_hit; }
 
 void OpenClRunner::begin(DispatchBuffers& b, DispatchTimings& timings) {
   if (!s_->build_reported) {
+    timings.device_ms = s_->device_ms;
     timings.build_ms = s_->built.build_ms;
     timings.build_cache_hit = s_->built.cache_hit;
     s_->build_reported = true;

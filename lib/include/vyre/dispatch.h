@@ -68,6 +68,7 @@ struct IoServiced {
 };
 
 struct DispatchTimings {
+  double device_ms = 0;  // choosing the device and creating its context
   double build_ms = 0, transfer_ms = 0, kernel_ms = 0, total_ms = 0;
   bool build_cache_hit = false;
 };
