@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   try {
     OpenClRunner runner(OpenClOptions{selector, true, workgroup});
     const SelectedDevice dev = select_device(selector);
+    if (std::getenv("VYRE_SHOW_BUILD_LOG")) std::printf("build log:\n%s\n", runner.build_log().c_str());
     const double bw = copy_bandwidth_gbs(dev, size_t{slots} * protocol::SLOT_BYTES, reps);
     const double floor_bytes = double(slots) * (protocol::SLOT_BYTES + 4);
     const double floor_ms = floor_bytes / (bw * 1e9) * 1e3;

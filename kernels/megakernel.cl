@@ -186,43 +186,44 @@ inline void load_miss_finish(const Buffers* b, __global uint* slot, uint opcode,
   }
 }
 
-// The slot is read once as a 64-byte vector and kept in registers; only the
-// packed path spills its argument words to an array it can index.
+// Registers decide occupancy, and occupancy hides the latency of the lane's
+// dependent loads and atomics: so the lane reads the 16-byte slot header
+// first and the argument words only on the path that needs them.
 inline void lane_step(const Buffers* b, __global uint* ring, uint id, const Counters* n) {
   __global uint* slot = ring + (ulong)id * VYRE_SLOT_WORDS;
-  const uint16 w = vload16(0, slot);
-  if (w.s0 == VYRE_SLOT_WAIT_IO) {
-    load_miss_finish(b, slot, w.s1, w.s6, n);
+  const uint4 h = vload4(0, slot);  // status, opcode, tenant, priority
+  if (h.s0 == VYRE_SLOT_WAIT_IO) {
+    load_miss_finish(b, slot, h.s1, slot[SLOT_ARG0 + 2], n);
     return;
   }
-  if (w.s0 != VYRE_SLOT_PUBLISHED) return;
-  const ulong mask_index = (ulong)b->control[VYRE_CTL_TENANT_BASE] + w.s2;
+  if (h.s0 != VYRE_SLOT_PUBLISHED) return;
+  const ulong mask_index = (ulong)b->control[VYRE_CTL_TENANT_BASE] + h.s2;
   if (mask_index >= b->control_words) {
     if (atomic_cmpxchg(&slot[SLOT_STATUS], VYRE_SLOT_PUBLISHED, VYRE_SLOT_CLAIMED) == VYRE_SLOT_PUBLISHED) fault(slot, n);
     return;
   }
   if (b->control[mask_index] == 0) return;  // unauthorized: stays PUBLISHED
   if (atomic_cmpxchg(&slot[SLOT_STATUS], VYRE_SLOT_PUBLISHED, VYRE_SLOT_CLAIMED) != VYRE_SLOT_PUBLISHED) return;
-  const uint opcode = w.s1;
+  const uint opcode = h.s1;
   const uint slot_base = id * VYRE_SLOT_WORDS;
-  if (opcode == VYRE_OP_LOAD_MISS) {
-    load_miss_request(b, slot, w.s4, n);
-    return;
-  }
   if (opcode == VYRE_OP_PACKED_SLOT) {
     uint args[VYRE_ARGS_PER_SLOT];
-    vstore8(w.s456789ab, 0, args);
-    vstore4(w.scdef, 0, args + 8);
+    for (uint i = 0; i < VYRE_ARGS_PER_SLOT; ++i) args[i] = slot[SLOT_ARG0 + i];
     if (!run_packed(b, args, slot_base)) {
       fault(slot, n);
       return;
     }
   } else {
-    if (!op_in_bounds(b, opcode, w.s4, w.s5, w.s6)) {
+    const uint4 a = vload4(1, slot);  // arg0..arg3
+    if (opcode == VYRE_OP_LOAD_MISS) {
+      load_miss_request(b, slot, a.s0, n);
+      return;
+    }
+    if (!op_in_bounds(b, opcode, a.s0, a.s1, a.s2)) {
       fault(slot, n);
       return;
     }
-    run_op(b, opcode, w.s4, w.s5, w.s6, slot_base);
+    run_op(b, opcode, a.s0, a.s1, a.s2, slot_base);
   }
   atomic_inc(n->done);
   mem_fence(CLK_GLOBAL_MEM_FENCE);

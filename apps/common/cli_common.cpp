@@ -1,6 +1,7 @@
 #include "cli_common.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <new>
 
@@ -19,7 +20,8 @@ std::string& add_output_option(CLI::App& cmd, std::shared_ptr<std::string> out) 
   return *out;
 }
 
-int run_tool(const std::string& tool, const std::string& description, const std::vector<Subcommand>& table, int argc,
+namespace {
+int run_tool_impl(const std::string& tool, const std::string& description, const std::vector<Subcommand>& table, int argc,
              char** argv) {
   CLI::App app{description, tool};
   app.require_subcommand(1);
@@ -64,6 +66,16 @@ int run_tool(const std::string& tool, const std::string& description, const std:
     }
   }
   return kExitUsage;
+}
+}  // namespace
+
+void run_tool(const std::string& tool, const std::string& description, const std::vector<Subcommand>& table, int argc,
+              char** argv) {
+  const int code = run_tool_impl(tool, description, table, argc, argv);
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
 }
 
 }  // namespace vyre::cli

@@ -14,6 +14,6 @@ int main(int argc, char** argv) {
       {"dispatch", "Run a ring on an OpenCL device or the reference interpreter", setup_dispatch},
       {"devices", "List OpenCL devices and their limits", setup_devices},
   };
-  return run_tool("vyre", "vyre: encode, inspect and run vyre megakernel buffers (wire format vyre-runtime 0.6)",
+  run_tool("vyre", "vyre: encode, inspect and run vyre megakernel buffers (wire format vyre-runtime 0.6)",
                   table, argc, argv);
 }

@@ -1,6 +1,7 @@
 #include "vyre/opencl_dispatch.h"
 
 #include <chrono>
+#include <cstdlib>
 
 #include "vyre/error.h"
 #include "vyre/program_cache.h"
@@ -91,6 +92,9 @@ std::string megakernel_build_options() {
   };
   std::string out = "-cl-std=CL1.2";
   for (const auto& d : defs) out += " -D" + std::string(d.name) + "=" + std::to_string(d.value) + "u";
+  // Extra compiler options for one device's driver (e.g. register limits);
+  // part of the program cache key like every other option.
+  if (const char* extra = std::getenv("VYRE_CL_OPTIONS"); extra && *extra) out += std::string(" ") + extra;
   return out;
 }
 
@@ -146,6 +150,13 @@ uint32_t OpenClRunner::workgroup_size() const { return s_->workgroup_size; }
 const DeviceInfo& OpenClRunner::device_info() const { return s_->device.info; }
 double OpenClRunner::build_ms() const { return s_->built.build_ms; }
 bool OpenClRunner::build_cache_hit() const { return s_->built.cache_hit; }
+std::string OpenClRunner::build_log() const {
+  try {
+    return s_->built.program.getBuildInfo<CL_PROGRAM_BUILD_LOG>(s_->device.device);
+  } catch (const cl::Error&) {
+    return {};
+  }
+}
 
 void OpenClRunner::begin(DispatchBuffers& b, DispatchTimings& timings) {
   if (!s_->build_reported) {

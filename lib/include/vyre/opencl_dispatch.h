@@ -10,7 +10,8 @@
 
 namespace vyre {
 
-// The -D options that hand protocol.h's constants to the kernel.
+// The -D options that hand protocol.h's constants to the kernel, plus
+// $VYRE_CL_OPTIONS when set.
 std::string megakernel_build_options();
 // The kernel source compiled into the library.
 const std::string& megakernel_source();
@@ -31,6 +32,8 @@ class OpenClRunner final : public PassRunner {
   const DeviceInfo& device_info() const;
   double build_ms() const;
   bool build_cache_hit() const;
+  // The compiler's log of the last build (warnings, or driver statistics).
+  std::string build_log() const;
   void begin(DispatchBuffers& buffers, DispatchTimings& timings) override;
   void launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,
               DispatchTimings& timings) override;
