@@ -34,8 +34,17 @@ typedef struct {
   uint debug_words;
   __global uint* io_queue;
   uint io_slots;
-  __local uint* metrics;
+  __local uint* metrics;  // VYRE_METRICS_SLOTS rows of SPREAD sub-counters, see COUNTER()
+  uint spread;           // this lane's sub-counter: local id % SPREAD
 } Buffers;
+
+// Local counters are spread over SPREAD sub-counters (the lane's local id
+// modulo SPREAD) so the lanes of one hardware warp never increment the same
+// word: a single counter per group serializes every lane of the group. Rows
+// are SPREAD + 1 words apart, so a row's sub-counters and the rows' k-th
+// sub-counters both fall in distinct memory banks.
+#define SPREAD 32u
+#define ROW (SPREAD + 1u)
 
 // Whether op (opcode, a0, a1, a2) stays inside the control buffer.
 inline bool op_in_bounds(const Buffers* b, uint opcode, uint a0, uint a1, uint a2) {
@@ -60,7 +69,7 @@ inline bool op_in_bounds(const Buffers* b, uint opcode, uint a0, uint a1, uint a
 // Runs one validated op. slot_base = slot * SLOT_WORDS, as PRINTF records it.
 inline void run_op(const Buffers* b, uint opcode, uint a0, uint a1, uint a2, uint slot_base) {
   __global uint* c = b->control;
-  if (opcode < VYRE_METRICS_SLOTS) atomic_inc(&b->metrics[opcode]);
+  if (opcode < VYRE_METRICS_SLOTS) atomic_inc(&b->metrics[opcode * ROW + b->spread]);
   switch (opcode) {
     case VYRE_OP_STORE_U32:
       c[a1] = a0;
@@ -127,16 +136,23 @@ inline bool run_packed(const Buffers* b, const uint* args, uint slot_base) {
   return true;
 }
 
+// DONE, FAULT, WAITING and IO_FULL counts of the group, spread like METRICS.
+#define C_DONE 0u
+#define C_FAULTS 1u
+#define C_WAITING 2u
+#define C_IO_FULL 3u
+#define C_COUNT 4u
+
 typedef struct {
-  __local uint* done;
-  __local uint* faults;
-  __local uint* waiting;
-  __local uint* io_full;
+  __local uint* base;  // C_COUNT rows of ROW words
+  uint spread;
 } Counters;
+
+inline void count(const Counters* n, uint which) { atomic_inc(&n->base[which * ROW + n->spread]); }
 
 inline void fault(__global uint* slot, const Counters* n) {
   slot[SLOT_STATUS] = VYRE_SLOT_FAULT;
-  atomic_inc(n->faults);
+  count(n, C_FAULTS);
 }
 
 // LOAD_MISS after the claim: reserve an EMPTY IO slot (compare-and-swap, so
@@ -157,11 +173,11 @@ inline void load_miss_request(const Buffers* b, __global uint* slot, uint resour
     slot[SLOT_ARG0 + 2] = q;
     mem_fence(CLK_GLOBAL_MEM_FENCE);
     slot[SLOT_STATUS] = VYRE_SLOT_WAIT_IO;
-    atomic_inc(n->waiting);
+    count(n, C_WAITING);
     return;
   }
   slot[SLOT_STATUS] = VYRE_SLOT_PUBLISHED;  // queue full: retried next pass
-  atomic_inc(n->io_full);
+  count(n, C_IO_FULL);
 }
 
 // A WAIT_IO slot: finish it once the host completed its request.
@@ -174,13 +190,13 @@ inline void load_miss_finish(const Buffers* b, __global uint* slot, uint opcode,
   const uint status = io[VYRE_IO_STATUS];
   if (status == VYRE_IO_STATUS_OK) {
     io[VYRE_IO_STATUS] = VYRE_SLOT_EMPTY;
-    atomic_inc(n->done);
+    count(n, C_DONE);
     slot[SLOT_STATUS] = VYRE_SLOT_DONE;
   } else if (status == VYRE_IO_STATUS_ERROR) {
     io[VYRE_IO_STATUS] = VYRE_SLOT_EMPTY;
     fault(slot, n);
   } else if (status == VYRE_SLOT_PUBLISHED || status == VYRE_SLOT_CLAIMED) {
-    atomic_inc(n->waiting);  // the host has not completed it yet
+    count(n, C_WAITING);  // the host has not completed it yet
   } else {
     fault(slot, n);  // nobody will ever complete it
   }
@@ -225,38 +241,51 @@ inline void lane_step(const Buffers* b, __global uint* ring, uint id, const Coun
     }
     run_op(b, opcode, a.s0, a.s1, a.s2, slot_base);
   }
-  atomic_inc(n->done);
+  count(n, C_DONE);
   mem_fence(CLK_GLOBAL_MEM_FENCE);
   slot[SLOT_STATUS] = VYRE_SLOT_DONE;
+}
+
+// The sum of one row of sub-counters.
+inline uint row_sum(__local const uint* row) {
+  uint sum = 0;
+  for (uint k = 0; k < SPREAD; ++k) sum += row[k];
+  return sum;
 }
 
 __kernel void vyre_megakernel(__global uint* control, uint control_words, __global uint* ring, uint slot_count,
                               __global uint* debug_log, uint debug_words, __global uint* io_queue, uint io_slots,
                               __global uint* stats, uint iterations) {
-  __local uint l_metrics[VYRE_METRICS_SLOTS];
-  __local uint l_done, l_faults, l_waiting, l_io_full, l_shutdown;
+  __local uint l_metrics[VYRE_METRICS_SLOTS * ROW];
+  __local uint l_counts[C_COUNT * ROW];
+  __local uint l_shutdown;
   const uint lid = get_local_id(0);
   const uint lsize = get_local_size(0);
   const uint id = get_global_id(0);
-  Buffers b = {control, control_words, debug_log, debug_words, io_queue, io_slots, l_metrics};
-  Counters n = {&l_done, &l_faults, &l_waiting, &l_io_full};
+  Buffers b = {control, control_words, debug_log, debug_words, io_queue, io_slots, l_metrics, lid % SPREAD};
+  Counters n = {l_counts, lid % SPREAD};
   for (uint it = 0; it < iterations; ++it) {
-    for (uint i = lid; i < VYRE_METRICS_SLOTS; i += lsize) l_metrics[i] = 0;
-    if (lid == 0) {
-      l_done = l_faults = l_waiting = l_io_full = 0;
-      l_shutdown = control[VYRE_CTL_SHUTDOWN];
-    }
+    for (uint i = lid; i < VYRE_METRICS_SLOTS * ROW; i += lsize) l_metrics[i] = 0;
+    for (uint i = lid; i < C_COUNT * ROW; i += lsize) l_counts[i] = 0;
+    if (lid == 0) l_shutdown = control[VYRE_CTL_SHUTDOWN];
     barrier(CLK_LOCAL_MEM_FENCE);
     if (l_shutdown != 0) break;  // the same value for the whole group
     if (id < slot_count) lane_step(&b, ring, id, &n);
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (uint i = lid; i < VYRE_METRICS_SLOTS; i += lsize)
-      if (l_metrics[i] != 0) atomic_add(&control[VYRE_CTL_METRICS_BASE + i], l_metrics[i]);
-    if (lid == 0) {
-      if (l_done != 0) atomic_add(&control[VYRE_CTL_DONE_COUNT], l_done);
-      if (l_faults != 0) atomic_add(&stats[VYRE_STAT_FAULTS], l_faults);
-      if (l_waiting != 0) atomic_add(&stats[VYRE_STAT_WAITING], l_waiting);
-      if (l_io_full != 0) atomic_add(&stats[VYRE_STAT_IO_FULL], l_io_full);
+    // One global atomic per non-zero counter and group.
+    for (uint i = lid; i < VYRE_METRICS_SLOTS + C_COUNT; i += lsize) {
+      if (i < VYRE_METRICS_SLOTS) {
+        const uint sum = row_sum(l_metrics + i * ROW);
+        if (sum != 0) atomic_add(&control[VYRE_CTL_METRICS_BASE + i], sum);
+      } else {
+        const uint which = i - VYRE_METRICS_SLOTS;
+        const uint sum = row_sum(l_counts + which * ROW);
+        if (sum == 0) continue;
+        if (which == C_DONE) atomic_add(&control[VYRE_CTL_DONE_COUNT], sum);
+        else if (which == C_FAULTS) atomic_add(&stats[VYRE_STAT_FAULTS], sum);
+        else if (which == C_WAITING) atomic_add(&stats[VYRE_STAT_WAITING], sum);
+        else atomic_add(&stats[VYRE_STAT_IO_FULL], sum);
+      }
     }
     barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
   }
