@@ -22,7 +22,7 @@ std::string& add_output_option(CLI::App& cmd, std::shared_ptr<std::string> out) 
 
 namespace {
 int run_tool_impl(const std::string& tool, const std::string& description, const std::vector<Subcommand>& table, int argc,
-             char** argv) {
+             char** argv, ErrorExitCode extra) {
   CLI::App app{description, tool};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(tool) + " (vyre-tools) 0.1.0, wire protocol vyre-runtime 0.6");
@@ -63,6 +63,14 @@ int run_tool_impl(const std::string& tool, const std::string& description, const
     } catch (const std::bad_alloc&) {
       std::cerr << prefix << "out of memory. Fix: use smaller buffers or shard the input\n";
       return kExitInvalidInput;
+    } catch (const std::exception& e) {
+      if (extra)
+        if (auto code = extra(e)) {
+          std::cerr << prefix << e.what() << "\n";
+          return *code;
+        }
+      std::cerr << prefix << "internal error: " << e.what() << "\n";
+      return kExitInvalidInput;
     }
   }
   return kExitUsage;
@@ -70,8 +78,8 @@ int run_tool_impl(const std::string& tool, const std::string& description, const
 }  // namespace
 
 void run_tool(const std::string& tool, const std::string& description, const std::vector<Subcommand>& table, int argc,
-              char** argv) {
-  const int code = run_tool_impl(tool, description, table, argc, argv);
+              char** argv, ErrorExitCode extra) {
+  const int code = run_tool_impl(tool, description, table, argc, argv, extra);
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);

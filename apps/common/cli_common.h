@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,8 +38,12 @@ struct Subcommand {
 // what _Exit skips is the OpenCL driver's teardown of its context, which
 // costs a one-shot `vyre dispatch` about 100 ms on NVIDIA's driver and frees
 // nothing the operating system would not.
+// Maps a library's own error type to its documented exit code (nullopt: not
+// one of its errors). vyre::Error is always handled.
+using ErrorExitCode = std::optional<int> (*)(const std::exception& e);
+
 [[noreturn]] void run_tool(const std::string& tool, const std::string& description, const std::vector<Subcommand>& table, int argc,
-             char** argv);
+             char** argv, ErrorExitCode extra = nullptr);
 
 // The error with the file it came from in front, and for a missing word the
 // byte offset of that word.

@@ -1,0 +1,23 @@
+#include <cstdio>
+
+#include "grafos/builtin_tasklets.h"
+#include "subcommands.h"
+#include "vyre/file_io.h"
+
+namespace grafos_cli {
+
+vyre::cli::Runner setup_list_tasklets(CLI::App&) {
+  return [] {
+    std::string out;
+    for (const auto& t : grafos::builtin_tasklets()) {
+      char line[256];
+      std::snprintf(line, sizeof line, "%-12s %s (host and opencl)\n", std::string(t.name).c_str(),
+                    std::string(t.summary).c_str());
+      out += line;
+    }
+    vyre::write_output("-", out, vyre::OutputKind::Text);
+    return vyre::cli::kExitOk;
+  };
+}
+
+}  // namespace grafos_cli

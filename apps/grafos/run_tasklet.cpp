@@ -1,0 +1,160 @@
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "grafos/builtin_tasklets.h"
+#include "grafos/error.h"
+#include "grafos/opencl_target.h"
+#include "subcommands.h"
+#include "vyre/error.h"
+#include "vyre/file_io.h"
+
+namespace grafos_cli {
+
+namespace {
+
+// "4096", "4K", "1M", "2G" (binary multiples), as a byte count.
+uint64_t parse_size(const std::string& text, const std::string& option) {
+  size_t used = 0;
+  unsigned long long value = 0;
+  try {
+    value = std::stoull(text, &used, 10);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0)
+    throw vyre::Error::usage(option + " " + text + " is not a size", "write a number with an optional K, M or G suffix");
+  std::string suffix = text.substr(used);
+  uint64_t mult = 1;
+  if (suffix == "K" || suffix == "k" || suffix == "KiB") mult = 1ull << 10;
+  else if (suffix == "M" || suffix == "m" || suffix == "MiB") mult = 1ull << 20;
+  else if (suffix == "G" || suffix == "g" || suffix == "GiB") mult = 1ull << 30;
+  else if (!suffix.empty() && suffix != "B")
+    throw vyre::Error::usage(option + " " + text + " has an unknown suffix \"" + suffix + "\"", "use K, M or G");
+  if (value > UINT64_MAX / mult) throw vyre::Error::usage(option + " " + text + " is too large", "use a smaller size");
+  return value * mult;
+}
+
+}  // namespace
+
+vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
+  struct Options {
+    std::string tasklet, shared, scratch, max_memory, input, output = "-", target = "host", device, report;
+    uint32_t workers = 0, cores = 0, local_size = 0;
+    uint64_t fuel = 0;
+    double timeout = 0;
+    bool no_cache = false;
+  };
+  auto o = std::make_shared<Options>();
+  cmd.add_option("TASKLET", o->tasklet, "A built-in tasklet (grafos list-tasklets) or a FILE.cl tasklet")->required();
+  cmd.add_option("--workers", o->workers, "Lanes: 1 coordinator + N-1 data workers (at least 2)")->required();
+  cmd.add_option("--cores", o->cores, "Cores of the lease (default: --workers); workers must not exceed it");
+  cmd.add_option("--shared-bytes", o->shared, "Shared region size, e.g. 4K, 1M (default: what the tasklet needs)");
+  cmd.add_option("--scratch-bytes-per-worker", o->scratch, "Scratch size per worker (default: what the tasklet needs)");
+  cmd.add_option("--max-linear-memory", o->max_memory, "Budget for shared + workers x scratch (default 4G - 1)");
+  auto* fuel = cmd.add_option("--fuel", o->fuel, "Lease-wide fuel pool; without it fuel checkpoints fail");
+  cmd.add_option("--input", o->input, "Input bytes: a file or - for stdin (default: empty)");
+  cmd.add_option("--output", o->output, "Output file or - for stdout (never a terminal)")->capture_default_str();
+  cmd.add_option("--target", o->target, "host (threads) or opencl")
+      ->check(CLI::IsMember({"host", "opencl"}))
+      ->capture_default_str();
+  cmd.add_option("--device", o->device, "OpenCL device (as vyre dispatch --device)");
+  cmd.add_option("--local-size", o->local_size, "OpenCL work-items per worker (default 256 on GPUs, 16 on CPUs)");
+  cmd.add_option("--timeout", o->timeout, "Cancel the run after this many seconds")->check(CLI::PositiveNumber);
+  cmd.add_option("--report", o->report, "JSON report file, or - for stdout (schemas/tasklet-report.schema.json)");
+  cmd.add_flag("--no-cache", o->no_cache, "Build OpenCL programs from source, bypassing the program cache");
+  return [o, fuel] {
+    const auto started = std::chrono::steady_clock::now();
+    const bool is_file = o->tasklet.size() > 3 && o->tasklet.substr(o->tasklet.size() - 3) == ".cl";
+    const grafos::BuiltinTasklet* builtin = is_file ? nullptr : grafos::find_builtin_tasklet(o->tasklet);
+    if (!is_file && !builtin) {
+      std::string names;
+      for (const auto& t : grafos::builtin_tasklets()) names += " " + std::string(t.name);
+      throw vyre::Error::usage("unknown tasklet \"" + o->tasklet + "\"", "use one of" + names + ", or a FILE.cl");
+    }
+    if (is_file && o->target == "host")
+      throw vyre::Error::usage("a FILE.cl tasklet runs only on the opencl target", "add --target opencl");
+    // Absurd worker counts fail here, before anything is read or allocated.
+    if (o->workers > grafos::kMaxWorkers || o->workers < 2) {
+      grafos::TaskletConfig early;
+      early.workers = o->workers;
+      grafos::validate_config(early);
+    }
+
+    const vyre::Bytes input = o->input.empty() ? vyre::Bytes{} : vyre::read_input(o->input);
+    if (builtin && builtin->u32_input && input.size() % 4 != 0)
+      throw vyre::Error::invalid_input(vyre::display_name(o->input),
+                                       "input of " + std::string(builtin->name) + " has " +
+                                           std::to_string(input.size()) + " bytes, not whole u32 words",
+                                       "pass little-endian u32 words (a multiple of 4 bytes)");
+
+    grafos::TaskletConfig config;
+    config.workers = o->workers;
+    config.cores = o->cores;
+    if (!o->max_memory.empty()) config.max_linear_memory = parse_size(o->max_memory, "--max-linear-memory");
+    if (fuel->count()) config.max_fuel = o->fuel;
+    if (o->timeout > 0)
+      config.deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                      std::chrono::duration<double>(o->timeout));
+    grafos::RegionSizes need = builtin ? builtin->sizes(input.size(), o->workers) : grafos::RegionSizes{};
+    config.shared_bytes = o->shared.empty() ? need.shared_bytes : parse_size(o->shared, "--shared-bytes");
+    config.scratch_bytes_per_worker =
+        o->scratch.empty() ? need.scratch_bytes_per_worker : parse_size(o->scratch, "--scratch-bytes-per-worker");
+    if (config.shared_bytes < need.shared_bytes || config.scratch_bytes_per_worker < need.scratch_bytes_per_worker)
+      throw grafos::TaskletError(grafos::TaskletErrorKind::InvalidConfig,
+                                 "invalid tasklet configuration: " + std::string(builtin->name) + " needs " +
+                                     std::to_string(need.shared_bytes) + " shared bytes and " +
+                                     std::to_string(need.scratch_bytes_per_worker) +
+                                     " scratch bytes per worker for this input. Fix: raise the sizes or leave them out");
+    grafos::validate_config(config);
+
+    grafos::SharedTaskletResult result;
+    std::string device = "host threads";
+    double kernel_ms = -1;
+    if (o->target == "host") {
+      result = builtin->run_host(config, input);
+    } else {
+      const std::string source = is_file ? vyre::read_text_input(o->tasklet)
+                                         : grafos::builtin_tasklet_source(builtin->kernel_file);
+      // Built-ins know their output size; a FILE.cl gets room for its input
+      // or 1 MiB, whichever is larger.
+      const uint64_t capacity = builtin ? grafos::builtin_expected_output(builtin->name, {}).size() +
+                                              (builtin->name == "sort" || builtin->name == "prefix-sum" ? input.size() : 0)
+                                        : std::max<uint64_t>(input.size(), 1u << 20);
+      auto run = grafos::run_opencl_tasklet(config, source, is_file ? o->tasklet : std::string(builtin->name), input,
+                                            capacity, {o->device, !o->no_cache, o->local_size});
+      result = std::move(run.result);
+      device = run.device;
+      kernel_ms = run.kernel_ms;
+    }
+    vyre::write_output(o->output, vyre::ByteSpan(result.output), vyre::OutputKind::Binary);
+    if (!o->report.empty()) {
+      nlohmann::json phases = nlohmann::json::array();
+      for (const auto& p : result.phase_stats) phases.push_back({{"lanes", p.lanes}, {"wall_ms", p.wall_ms}});
+      const double wall_s = result.wall_ms / 1e3;
+      nlohmann::json report = {
+          {"tasklet", is_file ? std::filesystem::path(o->tasklet).filename().string() : std::string(builtin->name)},
+          {"target", o->target},
+          {"device", device},
+          {"workers", config.workers},
+          {"cores", config.cores ? config.cores : config.workers},
+          {"shared_bytes", config.shared_bytes},
+          {"scratch_bytes_per_worker", config.scratch_bytes_per_worker},
+          {"input_bytes", input.size()},
+          {"output_bytes", result.output.size()},
+          {"fuel", {{"max", config.max_fuel ? nlohmann::json(*config.max_fuel) : nlohmann::json(nullptr)},
+                    {"used", result.fuel_consumed}}},
+          {"phases", result.phases},
+          {"phase_stats", phases},
+          {"wall_ms", result.wall_ms},
+          {"kernel_ms", kernel_ms >= 0 ? nlohmann::json(kernel_ms) : nlohmann::json(nullptr)},
+          {"bytes_per_second", wall_s > 0 ? nlohmann::json(input.size() / wall_s) : nlohmann::json(nullptr)}};
+      vyre::write_output(o->report, report.dump(2) + "\n", vyre::OutputKind::Text);
+    }
+    return vyre::cli::kExitOk;
+  };
+}
+
+}  // namespace grafos_cli

@@ -1,0 +1,188 @@
+#include "grafos/opencl_target.h"
+
+#include <chrono>
+#include <map>
+#include <regex>
+
+#include "grafos/error.h"
+#include "vyre/error.h"
+#include "vyre/opencl.h"
+#include "vyre/opencl_device.h"
+#include "vyre/program_cache.h"
+
+namespace grafos {
+
+namespace embedded {
+extern const char kPrelude[];
+extern const char kSum[];
+extern const char kHistogram[];
+extern const char kSort[];
+extern const char kPrefixSum[];
+}  // namespace embedded
+
+namespace {
+
+// State words shared with kernels/grafos_tasklet.clh.
+enum : uint32_t {
+  kNext = 0, kPhase = 1, kOutputLen = 2, kFuelLeft = 3, kFuelEnabled = 4,
+  kError = 5, kErrorLane = 6, kErrorDetail = 7, kStateWords = 16,
+};
+enum : uint64_t { kNextPhase = 1, kNextFinish = 2 };
+enum : uint64_t { kErrorFuel = 1, kErrorBounds = 2, kErrorUser = 3 };
+// A coordinator that never finishes is a failure, not a hang.
+constexpr uint32_t kMaxSteps = 1u << 20;
+
+double ms_between(const cl::Event& e) {
+  return (e.getProfilingInfo<CL_PROFILING_COMMAND_END>() - e.getProfilingInfo<CL_PROFILING_COMMAND_START>()) / 1e6;
+}
+
+TaskletError device_error(const std::string& what) { return TaskletError(TaskletErrorKind::Device, what); }
+
+}  // namespace
+
+const std::string& tasklet_prelude() {
+  static const std::string s = embedded::kPrelude;
+  return s;
+}
+
+const std::string& builtin_tasklet_source(std::string_view kernel_file) {
+  static const std::map<std::string, std::string, std::less<>> sources = {
+      {"sum.cl", embedded::kSum},
+      {"histogram.cl", embedded::kHistogram},
+      {"sort.cl", embedded::kSort},
+      {"prefix_sum.cl", embedded::kPrefixSum},
+  };
+  const auto it = sources.find(kernel_file);
+  if (it == sources.end()) throw device_error("no built-in tasklet source " + std::string(kernel_file));
+  return it->second;
+}
+
+OpenClTaskletRun run_opencl_tasklet(const TaskletConfig& config, const std::string& source, const std::string& name,
+                                    std::span<const uint8_t> input, uint64_t output_capacity,
+                                    const OpenClTaskletOptions& options) {
+  validate_config(config);
+  const auto started = std::chrono::steady_clock::now();
+  // The tasklet's own #include of the prelude is replaced: the prelude is
+  // always prepended, so tasklets need no include path.
+  const std::string body =
+      std::regex_replace(source, std::regex(R"(#\s*include\s*[<"]grafos_tasklet\.clh[>"])"), "/* prelude included */");
+  const std::string full = tasklet_prelude() + "\n#line 1\n" + body;
+  OpenClTaskletRun out;
+  try {
+    const vyre::SelectedDevice dev = vyre::select_device(options.device_selector);
+    out.device = dev.info.name + " (" + dev.info.platform + ")";
+    cl::Context ctx(dev.device);
+    cl::CommandQueue q(ctx, dev.device, CL_QUEUE_PROFILING_ENABLE);
+    vyre::BuiltProgram built;
+    try {
+      built = vyre::build_program(ctx, dev, full, "-cl-std=CL1.2", options.use_cache);
+    } catch (const vyre::Error& e) {
+      throw device_error(name + ": " + e.what());
+    }
+    out.build_ms = built.build_ms;
+    cl::Kernel coordinator, worker;
+    try {
+      coordinator = cl::Kernel(built.program, "grafos_coordinator");
+      worker = cl::Kernel(built.program, "grafos_worker");
+    } catch (const cl::Error&) {
+      throw device_error(name + ": the tasklet must define the kernels grafos_coordinator and grafos_worker");
+    }
+    uint32_t local = options.local_size;
+    if (local == 0) local = dev.info.type == "GPU" ? 256 : 16;
+    const auto limit = std::min(coordinator.getWorkGroupInfo<CL_KERNEL_WORK_GROUP_SIZE>(dev.device),
+                                worker.getWorkGroupInfo<CL_KERNEL_WORK_GROUP_SIZE>(dev.device));
+    if ((local & (local - 1)) != 0 || local > limit)
+      throw TaskletError(TaskletErrorKind::InvalidConfig,
+                         "invalid tasklet configuration: --local-size " + std::to_string(local) +
+                             " must be a power of two no larger than " + std::to_string(limit) + " on " + dev.info.name);
+
+    auto buffer = [&](uint64_t bytes, const void* init) {
+      const uint64_t size = std::max<uint64_t>(bytes, 64);
+      if (size > dev.info.max_alloc_bytes)
+        throw TaskletError(TaskletErrorKind::MemoryBudget,
+                           "a region of " + std::to_string(bytes) + " bytes exceeds the device's largest allocation (" +
+                               std::to_string(dev.info.max_alloc_bytes) + ")");
+      cl::Buffer b(ctx, CL_MEM_READ_WRITE, size);
+      if (init && bytes) q.enqueueWriteBuffer(b, CL_FALSE, 0, bytes, init);
+      else q.enqueueFillBuffer(b, uint8_t{0}, 0, size);
+      return b;
+    };
+    cl::Buffer shared = buffer(config.shared_bytes, nullptr);
+    cl::Buffer scratch = buffer(config.scratch_bytes_per_worker * config.workers, nullptr);
+    cl::Buffer in = buffer(input.size(), input.data());
+    cl::Buffer output = buffer(output_capacity, nullptr);
+    std::array<uint64_t, kStateWords> state{};
+    state[kFuelLeft] = config.max_fuel.value_or(0);
+    state[kFuelEnabled] = config.max_fuel.has_value();
+    cl::Buffer state_buf = buffer(sizeof state, state.data());
+
+    for (cl::Kernel* k : {&coordinator, &worker}) {
+      k->setArg(0, shared);
+      k->setArg(1, static_cast<cl_ulong>(config.shared_bytes));
+      k->setArg(2, scratch);
+      k->setArg(3, static_cast<cl_ulong>(config.scratch_bytes_per_worker));
+      k->setArg(4, in);
+      k->setArg(5, static_cast<cl_ulong>(input.size()));
+      k->setArg(6, output);
+      k->setArg(7, static_cast<cl_ulong>(output_capacity));
+      k->setArg(8, state_buf);
+      k->setArg(9, static_cast<cl_uint>(config.workers));
+    }
+    auto check_cancel = [&] {
+      if (config.cancel.stop_requested()) throw Cancelled("the cancel token was triggered");
+      if (config.deadline && std::chrono::steady_clock::now() >= *config.deadline) throw Cancelled("the deadline passed");
+    };
+    auto launch = [&](cl::Kernel& k, uint32_t step, uint32_t groups) {
+      k.setArg(10, static_cast<cl_uint>(step));
+      cl::Event e;
+      q.enqueueNDRangeKernel(k, cl::NullRange, cl::NDRange(uint64_t{groups} * local), cl::NDRange(local), nullptr, &e);
+      q.enqueueReadBuffer(state_buf, CL_TRUE, 0, sizeof state, state.data());
+      const double ms = ms_between(e);
+      out.kernel_ms += ms;
+      if (state[kError] == kErrorFuel)
+        throw FuelExhausted("lane " + std::to_string(state[kErrorLane]) + " asked for " +
+                                std::to_string(state[kErrorDetail]) + " units, " + std::to_string(state[kFuelLeft]) +
+                                " left of " + std::to_string(config.max_fuel.value_or(0)),
+                            static_cast<int64_t>(state[kErrorLane]));
+      if (state[kError] != 0)
+        throw TaskletError(TaskletErrorKind::LaneFailure,
+                           name + ": lane " + std::to_string(state[kErrorLane]) +
+                               (state[kError] == kErrorBounds ? " failed a bounds check" : " failed") + " (detail " +
+                               std::to_string(state[kErrorDetail]) + ")",
+                           static_cast<int64_t>(state[kErrorLane]));
+      return ms;
+    };
+    uint32_t step = 0;
+    for (;; ++step) {
+      check_cancel();
+      if (step >= kMaxSteps)
+        throw TaskletError(TaskletErrorKind::LaneFailure, name + ": the coordinator did not finish after " +
+                                                              std::to_string(kMaxSteps) + " steps", 0);
+      state[kNext] = 0;
+      q.enqueueWriteBuffer(state_buf, CL_TRUE, kNext * 8, 8, &state[kNext]);
+      launch(coordinator, step, 1);
+      if (state[kNext] == kNextFinish) break;
+      if (state[kNext] != kNextPhase)
+        throw TaskletError(TaskletErrorKind::LaneFailure,
+                           name + ": coordinator step " + std::to_string(step) +
+                               " chose neither grafos_run_phase nor grafos_finish",
+                           0);
+      check_cancel();
+      const double ms = launch(worker, static_cast<uint32_t>(state[kPhase]), config.workers - 1);
+      out.result.phase_stats.push_back({config.workers - 1, ms});
+    }
+    const uint64_t len = state[kOutputLen];
+    out.result.output.resize(len);
+    if (len) q.enqueueReadBuffer(output, CL_TRUE, 0, len, out.result.output.data());
+    out.result.phases = static_cast<uint32_t>(out.result.phase_stats.size());
+    out.result.fuel_consumed = config.max_fuel ? *config.max_fuel - state[kFuelLeft] : 0;
+  } catch (const cl::Error& e) {
+    throw device_error(name + ": OpenCL " + vyre::describe_cl_error(e));
+  } catch (const vyre::Error& e) {
+    throw device_error(e.what());
+  }
+  out.result.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return out;
+}
+
+}  // namespace grafos

@@ -1,0 +1,42 @@
+// The OpenCL target of libgrafos. Lanes map to the device as one work-group
+// per data worker: each phase is one NDRange of data_workers groups, whose
+// work-items cooperate on their worker's share; the coordinator is a
+// one-group kernel run between phases. So on this target barrier() is a
+// work-group barrier among the work-items of one worker, and the barrier
+// across workers is the phase boundary (TASKLETS.md, Targets). The shared
+// region, the scratch regions, the input and the output are device buffers;
+// the fuel pool is a 64-bit device atomic. See kernels/grafos_tasklet.clh.
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "grafos/config.h"
+
+namespace grafos {
+
+struct OpenClTaskletOptions {
+  std::string device_selector;  // as vyre dispatch --device
+  bool use_cache = true;
+  uint32_t local_size = 0;      // work-items per worker; 0: 256 on GPUs, 16 on CPUs
+};
+
+struct OpenClTaskletRun {
+  SharedTaskletResult result;
+  std::string device;
+  double build_ms = 0;
+  double kernel_ms = 0;  // from profiling events
+};
+
+// Runs a tasklet written in OpenCL C against the prelude. `source` is the
+// tasklet's source without the prelude; `name` names it in errors.
+OpenClTaskletRun run_opencl_tasklet(const TaskletConfig& config, const std::string& source, const std::string& name,
+                                    std::span<const uint8_t> input, uint64_t output_capacity,
+                                    const OpenClTaskletOptions& options);
+
+// The prelude (kernels/grafos_tasklet.clh) and the built-in tasklets' OpenCL
+// sources, compiled into the library.
+const std::string& tasklet_prelude();
+const std::string& builtin_tasklet_source(std::string_view kernel_file);
+
+}  // namespace grafos
