@@ -21,13 +21,15 @@ void LaneBarrier::wait() {
     return;
   }
   cv_.wait(lock, [&] { return generation_ != gen || cancelled(); });
-  if (generation_ == gen) throw Cancelled("cancelled while waiting at barrier()");
+  // Cancellation wins: once the run is cancelled a lane that leaves the phase
+  // may complete the generation, but the waiters must still see Cancelled.
+  if (cancelled()) throw Cancelled("cancelled while waiting at barrier()");
 }
 
 void LaneBarrier::drop() {
   std::lock_guard lock(m_);
   if (expected_ > 0) --expected_;
-  if (expected_ > 0 && arrived_ >= expected_) {
+  if (!cancelled() && expected_ > 0 && arrived_ >= expected_) {
     arrived_ = 0;
     ++generation_;
     cv_.notify_all();

@@ -1,0 +1,213 @@
+// The rules of TASKLETS.md on the host target, one promise per case.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "grafos/tasklet.h"
+
+using namespace grafos;
+using namespace std::chrono_literals;
+
+namespace {
+struct Shared {
+  std::atomic<uint32_t> counter{0};
+  std::atomic<uint32_t> lanes_seen{0};
+};
+struct Scratch {
+  uint32_t local = 0;
+};
+using Builder = SharedTaskletBuilder<Shared, Scratch>;
+Builder basic(uint32_t workers) {
+  Builder b;
+  b.cores(workers).workers(workers).shared_bytes(256).scratch_bytes_per_worker(64);
+  return b;
+}
+TaskletErrorKind kind_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const TaskletError& e) {
+    return e.kind();
+  }
+  FAIL("expected a TaskletError");
+  return TaskletErrorKind::Device;
+}
+}  // namespace
+
+TEST_CASE("lane 0 coordinates and data lanes are 1..workers-1") {
+  std::mutex m;
+  std::set<std::pair<uint32_t, uint32_t>> seen;  // (raw, data)
+  auto r = basic(5).launch([&](auto& c) {
+    CHECK(c.worker_index() == 0);
+    CHECK(c.worker_count() == 5);
+    CHECK(c.data_worker_count() == 4);
+    c.parallel_for_workers([&](auto& w) {
+      CHECK(w.worker_count() == 5);
+      CHECK(w.data_worker_count() == 4);
+      std::lock_guard lock(m);
+      seen.insert({w.worker_index(), w.data_worker_index()});
+      w.scratch().get().local = w.worker_index() * 10;
+    });
+    for (uint32_t i = 0; i < 4; ++i) CHECK(c.data_scratch(i).get().local == (i + 1) * 10);
+    CHECK(c.scratch(0).get().local == 0);  // the coordinator's own scratch is untouched
+  });
+  CHECK(seen == std::set<std::pair<uint32_t, uint32_t>>{{1, 0}, {2, 1}, {3, 2}, {4, 3}});
+  CHECK(r.phases == 1);
+}
+
+TEST_CASE("each phase runs the body once per data lane and returns when all finished") {
+  auto r = basic(4).launch([](auto& c) {
+    for (int phase = 0; phase < 3; ++phase) {
+      c.parallel_for_workers([](auto& w) { w.shared().counter.fetch_add(1); });
+      CHECK(c.shared().counter.load() == 3u * (phase + 1));
+    }
+    const uint32_t n = c.shared().counter.load();
+    c.set_output(std::span<const uint32_t>(&n, 1));
+  });
+  CHECK(r.phases == 3);
+  REQUIRE(r.output.size() == 4);
+  CHECK(r.output[0] == 9);
+}
+
+TEST_CASE("barrier() makes every data lane wait for the others") {
+  basic(6).launch([](auto& c) {
+    c.parallel_for_workers([](auto& w) {
+      w.shared().counter.fetch_add(1);
+      w.barrier();
+      CHECK(w.shared().counter.load() == 5);  // all five arrived before anyone passed
+      w.barrier();
+    });
+  });
+}
+
+TEST_CASE("a lane that leaves the phase does not hang the barrier") {
+  basic(4).launch([](auto& c) {
+    c.parallel_for_workers([](auto& w) {
+      if (w.data_worker_index() == 0) return;  // never reaches the barrier
+      w.barrier();
+    });
+  });
+}
+
+TEST_CASE("invalid configurations fail before any lane starts") {
+  std::atomic<bool> ran{false};
+  auto body = [&](auto& c) { c.parallel_for_workers([&](auto&) { ran = true; }); };
+  CHECK(kind_of([&] { basic(1).launch(body); }) == TaskletErrorKind::InvalidConfig);  // no data worker
+  CHECK(kind_of([&] { basic(4).cores(3).launch(body); }) == TaskletErrorKind::InvalidConfig);  // workers > cores
+  CHECK(kind_of([&] { basic(4).shared_bytes(1).launch(body); }) == TaskletErrorKind::InvalidConfig);  // S does not fit
+  CHECK(kind_of([&] { basic(4).scratch_bytes_per_worker(2).launch(body); }) == TaskletErrorKind::InvalidConfig);
+  CHECK(kind_of([&] { basic(4).max_linear_memory(256 + 4 * 64 - 1).launch(body); }) == TaskletErrorKind::MemoryBudget);
+  CHECK(kind_of([&] { basic(100000).cores(100000).launch(body); }) == TaskletErrorKind::InvalidConfig);
+  CHECK(kind_of([&] {
+          basic(4).scratch_bytes_per_worker(uint64_t{1} << 62).max_linear_memory(UINT64_MAX).launch(body);
+        }) == TaskletErrorKind::MemoryBudget);  // workers x scratch overflows
+  basic(4).max_linear_memory(256 + 4 * 64).launch([](auto&) {});  // exactly at the budget
+  CHECK_FALSE(ran.load());
+}
+
+TEST_CASE("fuel: the pool is shared, exhaustion mid-run ends the run with FuelExhausted") {
+  auto r = basic(3).with_max_fuel(100).launch([](auto& c) {
+    c.parallel_for_workers([](auto& w) {
+      for (int i = 0; i < 10; ++i) w.fuel_checkpoint(3);
+    });
+    c.fuel_checkpoint(10);
+  });
+  CHECK(r.fuel_consumed == 2 * 30 + 10);
+  std::atomic<int> paid{0};
+  try {
+    basic(3).with_max_fuel(50).launch([&](auto& c) {
+      c.parallel_for_workers([&](auto& w) {
+        for (int i = 0; i < 100; ++i) {
+          w.fuel_checkpoint(1);
+          ++paid;
+        }
+      });
+    });
+    FAIL("expected FuelExhausted");
+  } catch (const FuelExhausted& e) {
+    CHECK(e.lane() >= 1);
+    CHECK(paid.load() == 50);  // every unit of the pool was spent, none twice
+  }
+}
+
+TEST_CASE("without a fuel pool every checkpoint fails (the V1 behaviour)") {
+  CHECK(kind_of([] { basic(2).launch([](auto& c) { c.fuel_checkpoint(1); }); }) == TaskletErrorKind::FuelExhausted);
+}
+
+TEST_CASE("cancellation wakes every lane waiting at a barrier with Cancelled") {
+  std::stop_source stop;
+  std::atomic<int> cancelled{0};
+  std::jthread canceller([&] {
+    std::this_thread::sleep_for(50ms);
+    stop.request_stop();
+  });
+  CHECK(kind_of([&] {
+          basic(5).cancel_token(stop.get_token()).launch([&](auto& c) {
+            c.parallel_for_workers([&](auto& w) {
+              if (w.data_worker_index() == 0) {
+                while (!w.cancelled()) std::this_thread::sleep_for(1ms);  // never arrives
+                return;
+              }
+              try {
+                w.barrier();
+              } catch (const Cancelled&) {
+                ++cancelled;
+                throw;
+              }
+            });
+          });
+        }) == TaskletErrorKind::Cancelled);
+  CHECK(cancelled.load() == 3);
+}
+
+TEST_CASE("a deadline cancels the run") {
+  const auto t0 = std::chrono::steady_clock::now();
+  CHECK(kind_of([&] {
+          basic(3).deadline(t0 + 30ms).launch([](auto& c) {
+            c.parallel_for_workers([](auto& w) {
+              while (true) {
+                w.check_cancelled();
+                std::this_thread::sleep_for(1ms);
+              }
+            });
+          });
+        }) == TaskletErrorKind::Cancelled);
+  CHECK(std::chrono::steady_clock::now() - t0 < 5s);
+}
+
+TEST_CASE("a lane's own failure names its lane and stops the others") {
+  try {
+    basic(4).launch([](auto& c) {
+      c.parallel_for_workers([](auto& w) {
+        if (w.worker_index() == 2) throw std::runtime_error("boom");
+        w.barrier();  // the others are woken, not hung
+      });
+    });
+    FAIL("expected a lane failure");
+  } catch (const TaskletError& e) {
+    CHECK(e.kind() == TaskletErrorKind::LaneFailure);
+    CHECK(e.lane() == 2);
+    CHECK(std::string(e.what()).find("boom") != std::string::npos);
+  }
+}
+
+TEST_CASE("typed region arrays are bounds-checked") {
+  CHECK(kind_of([] {
+          basic(2).launch([](auto& c) { c.shared_region().template array<uint64_t>(200, 8); });
+        }) == TaskletErrorKind::LaneFailure);
+  basic(2).launch([](auto& c) { CHECK(c.shared_region().template array<uint64_t>(192, 8).size() == 8); });
+}
+
+TEST_CASE("partition splits evenly, the first n % parts parts one larger") {
+  CHECK(partition(10, 3, 0).begin == 0);
+  CHECK(partition(10, 3, 0).end == 4);
+  CHECK(partition(10, 3, 1).begin == 4);
+  CHECK(partition(10, 3, 2).end == 10);
+  CHECK(partition(2, 5, 4).size() == 0);
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < 7; ++i) total += partition(1000003, 7, i).size();
+  CHECK(total == 1000003);
+}
