@@ -1,0 +1,1 @@
+__kernel void grafos_worker(GRAFOS_PARAMS) { this does not compile }

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# CLI tests of grafos: both targets of every built-in tasklet against the
+# plain result, the report schema, a user FILE.cl, and every documented exit
+# code. The opencl target needs a device (PoCL on CI): with none, these fail.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+GRAFOS="${GRAFOS:?set GRAFOS to the grafos binary}"
+export VYRE_CACHE_DIR="$WORK/cache"
+T="$TD/tasklets"
+
+expect_ok "list-tasklets" "$GRAFOS" list-tasklets
+expect_stdout_file "list-tasklets" "$TD/expected/list-tasklets.txt"
+
+# Inputs: 40001 little-endian u32 words (and their bytes for the histogram).
+"$PY" -c "
+import random, struct
+random.seed(11)
+open('$WORK/words.bin', 'wb').write(struct.pack('<40001I', *[random.getrandbits(32) for _ in range(40001)]))"
+# The plain results, computed independently of libgrafos.
+"$PY" - "$WORK" <<'PYEOF'
+import struct, sys
+w = sys.argv[1]
+data = open(f"{w}/words.bin", "rb").read()
+words = struct.unpack(f"<{len(data)//4}I", data)
+open(f"{w}/sum.expected", "wb").write(struct.pack("<Q", sum(words)))
+hist = [0] * 256
+for b in data: hist[b] += 1
+open(f"{w}/histogram.expected", "wb").write(struct.pack("<256Q", *hist))
+open(f"{w}/sort.expected", "wb").write(struct.pack(f"<{len(words)}I", *sorted(words)))
+acc, out = 0, []
+for x in words:
+    acc = (acc + x) & 0xFFFFFFFF
+    out.append(acc)
+open(f"{w}/prefix-sum.expected", "wb").write(struct.pack(f"<{len(out)}I", *out))
+PYEOF
+
+for t in sum histogram sort prefix-sum; do
+  for target in host opencl; do
+    expect_ok "$t on $target" "$GRAFOS" run-tasklet "$t" --workers 7 --target "$target" --input words.bin \
+      --output "$t-$target.bin" --report "$t-$target.json" --fuel 1000000
+    expect_same_bytes "$t on $target = plain result" "$WORK/$t-$target.bin" "$WORK/$t.expected"
+    cp "$WORK/$t-$target.json" "$WORK/.out"
+    expect_schema "$t on $target report" tasklet-report.schema.json
+  done
+  if "$PY" -c "
+import json, sys
+a, b = (json.load(open('$WORK/$t-%s.json' % x)) for x in ('host', 'opencl'))
+sys.exit(not (a['fuel']['used'] == b['fuel']['used'] > 0 and a['phases'] == b['phases']))"
+  then pass; else fail "$t: fuel used or phases differ between targets"; fi
+done
+expect_ok "stdin to stdout" bash -c "'$GRAFOS' run-tasklet sum --workers 3 --input - < '$WORK/words.bin' > sum-pipe.bin"
+expect_same_bytes "stdin to stdout sum" "$WORK/sum-pipe.bin" "$WORK/sum.expected"
+expect_ok "empty input" "$GRAFOS" run-tasklet sort --workers 4 --output empty.bin
+if [[ ! -s "$WORK/empty.bin" ]]; then pass; else fail "sort of no input is not empty"; fi
+
+# A user's FILE.cl (README and man page example).
+printf 'one\ntwo\nthree\n' > "$WORK/three-lines.txt"
+expect_ok "user FILE.cl" "$GRAFOS" run-tasklet "$SRC/examples/tasklets/count_lines.cl" --target opencl --workers 5 \
+  --scratch-bytes-per-worker 8 --input three-lines.txt --output lines.bin
+if [[ "$(od -An -tu8 "$WORK/lines.bin" | tr -d ' ')" == 3 ]]; then pass; else fail "count_lines.cl did not count 3 lines"; fi
+
+# Exit codes.
+expect_fail "one worker" 4 "needs one coordinator and at least one data worker" "$GRAFOS" run-tasklet sum --workers 1
+expect_fail "absurd workers" 4 "workers is 100000, above the limit of 4096" "$GRAFOS" run-tasklet sum --workers 100000
+expect_fail "workers over cores" 4 "workers (4) exceed cores (2)" "$GRAFOS" run-tasklet sum --workers 4 --cores 2
+expect_fail "shared too small" 4 "sort needs" "$GRAFOS" run-tasklet sort --workers 3 --input words.bin --shared-bytes 1K
+expect_fail "memory budget" 4 "memory budget exceeded" "$GRAFOS" run-tasklet sort --workers 3 --input words.bin --max-linear-memory 4K
+expect_fail "fuel exhausted (host)" 5 "fuel exhausted" "$GRAFOS" run-tasklet histogram --workers 3 --input words.bin --fuel 10 --output x.bin
+expect_fail "fuel exhausted (opencl)" 5 "fuel exhausted" "$GRAFOS" run-tasklet histogram --workers 3 --input words.bin --fuel 10 --target opencl --output x.bin
+if [[ ! -e "$WORK/x.bin" ]]; then pass; else fail "a failed run left its output behind"; fi
+expect_fail "timeout" 6 "tasklet cancelled: the deadline passed" "$GRAFOS" run-tasklet "$T/forever.cl" --target opencl --workers 3 --timeout 0.5
+expect_fail "lane failure" 7 "lane 2 failed (detail 42)" "$GRAFOS" run-tasklet "$T/fails.cl" --target opencl --workers 4
+expect_fail "tasklet does not build" 8 "broken.cl" "$GRAFOS" run-tasklet "$T/broken.cl" --target opencl --workers 2
+expect_fail "FILE.cl on the host" 1 "runs only on the opencl target" "$GRAFOS" run-tasklet "$T/fails.cl" --workers 2
+expect_fail "unknown tasklet" 1 "unknown tasklet \"median\"" "$GRAFOS" run-tasklet median --workers 2
+expect_fail "bad size suffix" 1 "--shared-bytes 4X has an unknown suffix" "$GRAFOS" run-tasklet sum --workers 2 --shared-bytes 4X
+expect_fail "partial word input" 2 "not whole u32 words" bash -c "printf abcde | '$GRAFOS' run-tasklet sum --workers 2 --input -"
+expect_fail "missing input" 3 "no-such-input.bin: cannot open" "$GRAFOS" run-tasklet sum --workers 2 --input no-such-input.bin
+expect_fail "missing --workers" 1 "--workers is required" "$GRAFOS" run-tasklet sum
+run script -qec "'$GRAFOS' run-tasklet sum --workers 2" /dev/null
+if [[ $status -eq 1 ]] && grep -q "refusing to write a binary buffer to a terminal" "$WORK/.out"; then pass
+else fail "binary to a terminal: exit $status"; fi
+
+for sub in run-tasklet list-tasklets; do
+  expect_ok "$sub --help" "$GRAFOS" "$sub" --help
+  if grep -q "EXIT STATUS" "$SRC/man/grafos-$sub.1" 2>/dev/null; then pass; else fail "man/grafos-$sub.1 missing"; fi
+done
+finish
