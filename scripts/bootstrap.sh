@@ -37,10 +37,22 @@ case "$mode" in
     "$vyre" encode-ring "$root/examples/ring-spec.json" -o "$out/ring.bin"
     echo "== inspect it"
     "$vyre" inspect "$out/ring.bin" --kind ring
-    echo "== a control buffer for 2 tenants, 16 observables, priority offsets for 16 slots"
-    "$vyre" encode-control --tenants 2 --observable 16 --priority-slots 16 -o "$out/control.bin"
-    "$vyre" inspect "$out/control.bin" --kind control
-    echo "== outputs are in $out"
+    echo "== a control buffer for 2 tenants and 16 observables"
+    "$vyre" encode-control --tenants 2 --observable 16 -o "$out/control.bin"
+    echo "== the OpenCL devices (PoCL on a machine without a GPU)"
+    "$vyre" devices
+    echo "== dispatch examples/dispatch-spec.json on the first GPU, else the first device"
+    "$vyre" dispatch --ring-spec "$root/examples/dispatch-spec.json" --control "$out/control.bin" \
+      --resources "$root/examples/resources.json" --out-dir "$out/dispatched" --report "$out/report.json"
+    "$vyre" inspect "$out/dispatched/ring.bin" --kind ring
+    "$vyre" inspect "$out/dispatched/control.bin" --kind control
+    "$vyre" decode-debug "$out/dispatched/debug_log.bin"
+    echo "== a tasklet: sort the ring's bytes as u32 words on both targets"
+    "$build/bin/grafos" run-tasklet sort --workers 3 --input "$out/dispatched/ring.bin" --output "$out/sorted-host.bin"
+    "$build/bin/grafos" run-tasklet sort --workers 3 --target opencl --input "$out/dispatched/ring.bin" \
+      --output "$out/sorted-opencl.bin" --report -
+    cmp "$out/sorted-host.bin" "$out/sorted-opencl.bin" && echo "host and opencl outputs are identical"
+    echo "== outputs are in $out (dispatch report: $out/report.json)"
     ;;
   test)
     cd "$build"
