@@ -1,8 +1,10 @@
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 
 #include "subcommands.h"
 #include "vyre/dispatch_report.h"
+#include "vyre/dispatch_server.h"
 #include "vyre/file_io.h"
 #include "vyre/opencl_dispatch.h"
 #include "vyre/reference_interpreter.h"
@@ -13,7 +15,7 @@ namespace vyre::cli {
 Runner setup_dispatch(CLI::App& cmd) {
   struct Options {
     std::string ring, ring_spec, control, debug_log, io_queue, out_dir, report = "-", backend = "opencl", device, mode = "once",
-                                                                      resources;
+                                                                      resources, server;
     uint32_t max_iterations = 1, workgroup_size = 0;
     bool no_cache = false;
   };
@@ -43,6 +45,7 @@ Runner setup_dispatch(CLI::App& cmd) {
       ->check(CLI::Range(1u, 1u << 16));
   cmd.add_option("--resources", o->resources, "JSON map of LOAD_MISS resource ids to files: {\"7\": \"data.bin\"}");
   cmd.add_flag("--no-cache", o->no_cache, "Build the kernel from source, bypassing the program cache");
+  cmd.add_option("--server", o->server, "Run on the `vyre serve` at this socket (default $VYRE_SERVER when set)");
   return [o, ring, spec] {
     const auto started = std::chrono::steady_clock::now();
     if (ring->count() == 0 && spec->count() == 0)
@@ -70,10 +73,25 @@ Runner setup_dispatch(CLI::App& cmd) {
     options.workgroup_size = o->workgroup_size;
     if (!o->resources.empty()) options.resources = parse_resource_map(read_text_input(o->resources), o->resources);
 
-    std::unique_ptr<PassRunner> runner;
-    if (o->backend == "reference") runner = std::make_unique<ReferenceRunner>(o->workgroup_size ? o->workgroup_size : 256);
-    else runner = std::make_unique<OpenClRunner>(OpenClOptions{o->device, !o->no_cache, o->workgroup_size});
-    DispatchResult result = run_dispatch(*runner, std::move(buffers), options);
+    std::string server = o->server;
+    if (server.empty() && o->backend == "opencl" && o->device.empty())
+      if (const char* env = std::getenv("VYRE_SERVER"); env && *env) server = env;
+    if (!server.empty() && o->backend != "opencl")
+      throw Error::usage("--server runs the opencl backend", "drop --server or --backend reference");
+    if (!server.empty() && !o->device.empty())
+      throw Error::usage("the server chose its device when it started", "drop --device, or start a server on that device");
+    // Resource files are opened by the server: hand it absolute paths.
+    if (!server.empty())
+      for (auto& [id, file] : options.resources) file = std::filesystem::absolute(file).string();
+    DispatchResult result;
+    if (!server.empty()) {
+      result = dispatch_via_server(server, std::move(buffers), options);
+    } else {
+      std::unique_ptr<PassRunner> runner;
+      if (o->backend == "reference") runner = std::make_unique<ReferenceRunner>(o->workgroup_size ? o->workgroup_size : 256);
+      else runner = std::make_unique<OpenClRunner>(OpenClOptions{o->device, !o->no_cache, o->workgroup_size});
+      result = run_dispatch(*runner, std::move(buffers), options);
+    }
     // Wall time of the whole dispatch as a user sees it, kernel build included.
     result.timings.total_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
       {"decode-debug", "Decode PRINTF records of a debug log", setup_decode_debug},
       {"dispatch", "Run a ring on an OpenCL device or the reference interpreter", setup_dispatch},
       {"devices", "List OpenCL devices and their limits", setup_devices},
+      {"serve", "Keep a device context and the kernel ready for vyre dispatch --server", setup_serve},
   };
   run_tool("vyre", "vyre: encode, inspect and run vyre megakernel buffers (wire format vyre-runtime 0.6)",
                   table, argc, argv);

@@ -74,6 +74,15 @@ Error Error::usage(std::string what, std::string fix) {
   return e;
 }
 
+Error Error::remote(ErrorKind kind, std::string message) { return Error(kind, std::move(message)); }
+
+ErrorKind Error::kind_from_variant(std::string_view name) {
+  for (ErrorKind k : {ErrorKind::ByteLengthOverflow, ErrorKind::MisalignedByteLength, ErrorKind::MissingWord,
+                      ErrorKind::QueueFull, ErrorKind::Backend, ErrorKind::InvalidInput, ErrorKind::Io, ErrorKind::Usage})
+    if (remote(k, "").variant() == name) return k;
+  return ErrorKind::InvalidInput;
+}
+
 int Error::exit_code() const {
   switch (kind_) {
     case ErrorKind::Usage: return 1;

@@ -83,7 +83,34 @@ expect_fail "bad resource map" 2 "\"x\": key is not a u32 resource id" bash -c "
 expect_fail "bad mode" 1 "--mode" "$VYRE" dispatch --ring-spec "$SPEC" --mode forever
 expect_fail "huge work-group" 2 "--workgroup-size 65536" "$VYRE" dispatch --ring-spec "$SPEC" --workgroup-size 65536
 
-for sub in dispatch devices; do
+# vyre serve: the same buffers through a server that keeps the context.
+timeout 120 "$VYRE" serve --socket "$WORK/serve.sock" --idle-exit 60 >/dev/null 2>"$WORK/serve.log" &
+server=$!
+for _ in $(seq 100); do [[ -S "$WORK/serve.sock" ]] && break; sleep 0.1; done
+expect_ok "dispatch via server" "$VYRE" dispatch --server "$WORK/serve.sock" --ring-spec "$SPEC" --control control.bin \
+  --resources "$RES" --out-dir out-server --report report-server.json
+for buf in control ring debug_log io_queue; do
+  expect_same_bytes "server $buf.bin" "$WORK/out-server/$buf.bin" "$E/$buf.bin"
+done
+(cd "$WORK" && normalize report-server.json) > "$WORK/.out"
+expect_stdout_file "server report" "$E/report.json"
+if [[ "$(stat -c %a "$WORK/serve.sock")" == 700 ]]; then pass; else fail "the server socket is not owner-only"; fi
+expect_ok "VYRE_SERVER" env VYRE_SERVER="$WORK/serve.sock" "$VYRE" dispatch --ring-spec "$SPEC" --report env.json
+if grep -q "via vyre serve" "$WORK/env.json"; then pass; else fail "VYRE_SERVER was not used"; fi
+expect_fail "server error comes back" 2 "megakernel control buffer has 636 bytes" \
+  "$VYRE" dispatch --server "$WORK/serve.sock" --ring-spec "$SPEC" --control short-control.bin
+expect_fail "server work-group mismatch" 1 "the server runs work-groups of" \
+  "$VYRE" dispatch --server "$WORK/serve.sock" --ring-spec "$SPEC" --workgroup-size 8
+expect_fail "--server with the reference backend" 1 "--server runs the opencl backend" \
+  "$VYRE" dispatch --server "$WORK/serve.sock" --ring-spec "$SPEC" --backend reference
+expect_fail "second server on the socket" 1 "a dispatch server already listens on" timeout 60 "$VYRE" serve --socket "$WORK/serve.sock"
+kill -TERM "$server"
+wait "$server"
+if [[ $? -eq 0 && ! -e "$WORK/serve.sock" ]] && grep -q "served 3 dispatch" "$WORK/serve.log"; then pass
+else fail "server did not stop cleanly after SIGTERM: $(cat "$WORK/serve.log")"; fi
+expect_fail "no server" 3 "no dispatch server answers" "$VYRE" dispatch --server "$WORK/serve.sock" --ring-spec "$SPEC"
+
+for sub in dispatch devices serve; do
   expect_ok "$sub --help" "$VYRE" "$sub" --help
   if grep -q "EXIT STATUS" "$SRC/man/vyre-$sub.1" 2>/dev/null; then pass; else fail "man/vyre-$sub.1 missing or without EXIT STATUS"; fi
 done

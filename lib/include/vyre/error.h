@@ -43,6 +43,10 @@ class Error : public std::runtime_error {
   static Error invalid_input(std::string where, std::string what, std::string fix);
   static Error io(std::string path, std::string what, std::string fix);
   static Error usage(std::string what, std::string fix);
+  // An error of a kind with its final message, as received from a server.
+  static Error remote(ErrorKind kind, std::string message);
+  // The kind whose variant() is `name` (InvalidInput when unknown).
+  static ErrorKind kind_from_variant(std::string_view name);
 
   ErrorKind kind() const { return kind_; }
   // "ProtocolError" or "PipelineError" for upstream kinds, else "VyreError".

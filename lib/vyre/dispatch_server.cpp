@@ -1,0 +1,262 @@
+#include "vyre/dispatch_server.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include "vyre/detail/words.h"
+#include "vyre/error.h"
+
+namespace vyre {
+
+namespace {
+
+using nlohmann::json;
+constexpr char kMagic[4] = {'V', 'Y', 'R', 'S'};
+constexpr uint32_t kVersion = 1;
+constexpr uint64_t kMaxJson = 16u << 20;
+// Larger than any buffer a dispatch accepts (a 1,048,576-slot ring is 64 MiB).
+constexpr uint64_t kMaxBuffer = 1ull << 32;
+
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  Fd& operator=(Fd&& o) noexcept {
+    std::swap(fd_, o.fd_);
+    return *this;
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+Error socket_error(const std::string& path, const std::string& what) {
+  return Error::io(path, what + ": " + std::strerror(errno), "check the socket path and that the server is running");
+}
+
+void send_all(int fd, const void* data, size_t size, const std::string& path) {
+  const auto* p = static_cast<const uint8_t*>(data);
+  while (size > 0) {
+    const ssize_t n = ::send(fd, p, size, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw socket_error(path, "send failed");
+    p += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+
+void recv_all(int fd, void* data, size_t size, const std::string& path) {
+  auto* p = static_cast<uint8_t*>(data);
+  while (size > 0) {
+    const ssize_t n = ::recv(fd, p, size, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) throw Error::io(path, "the peer closed the connection mid-message", "retry; check the server's log");
+    if (n < 0) throw socket_error(path, "recv failed");
+    p += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+
+void send_message(int fd, const json& header, const std::vector<const Bytes*>& buffers, const std::string& path) {
+  const std::string text = header.dump();
+  uint8_t head[20];
+  std::memcpy(head, kMagic, 4);
+  detail::store_u32(head + 4, kVersion);
+  detail::store_u64(head + 8, text.size());
+  detail::store_u32(head + 16, static_cast<uint32_t>(buffers.size()));
+  // The count goes after the JSON on the wire; assemble in order.
+  send_all(fd, head, 16, path);
+  send_all(fd, text.data(), text.size(), path);
+  send_all(fd, head + 16, 4, path);
+  for (const Bytes* b : buffers) {
+    uint8_t len[8];
+    detail::store_u64(len, b->size());
+    send_all(fd, len, 8, path);
+    send_all(fd, b->data(), b->size(), path);
+  }
+}
+
+json recv_message(int fd, std::vector<Bytes>& buffers, const std::string& path) {
+  uint8_t head[16];
+  recv_all(fd, head, 16, path);
+  if (std::memcmp(head, kMagic, 4) != 0 || detail::load_u32(head + 4) != kVersion)
+    throw Error::invalid_input(path, "not a vyre dispatch server message (magic or version)",
+                               "use a vyre serve of the same vyre-tools version");
+  const uint64_t json_len = detail::load_u64(head + 8);
+  if (json_len > kMaxJson) throw Error::invalid_input(path, "message header too large", "check the peer");
+  std::string text(json_len, '\0');
+  recv_all(fd, text.data(), json_len, path);
+  uint8_t count_bytes[4];
+  recv_all(fd, count_bytes, 4, path);
+  const uint32_t count = detail::load_u32(count_bytes);
+  if (count > 4) throw Error::invalid_input(path, "more than 4 buffers in a message", "check the peer");
+  buffers.assign(count, {});
+  for (auto& b : buffers) {
+    uint8_t len[8];
+    recv_all(fd, len, 8, path);
+    const uint64_t n = detail::load_u64(len);
+    if (n > kMaxBuffer) throw Error::invalid_input(path, "buffer of " + std::to_string(n) + " bytes", "check the peer");
+    b.resize(n);
+    recv_all(fd, b.data(), n, path);
+  }
+  return json::parse(text);
+}
+
+sockaddr_un address_of(const std::string& path) {
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  if (path.size() >= sizeof a.sun_path)
+    throw Error::usage("socket path " + path + " is too long for a Unix socket", "use a shorter path");
+  std::memcpy(a.sun_path, path.c_str(), path.size() + 1);
+  return a;
+}
+
+Fd connect_to(const std::string& path) {
+  Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (fd.get() < 0) throw socket_error(path, "socket failed");
+  const sockaddr_un a = address_of(path);
+  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0)
+    throw Error::io(path, std::string("no dispatch server answers: ") + std::strerror(errno),
+                    "start one with `vyre serve --socket " + path + "`");
+  return fd;
+}
+
+json io_json(const IoServiced& s) {
+  return {{"pass", s.pass}, {"io_slot", s.io_slot}, {"resource_id", s.resource_id}, {"file", s.file},
+          {"ok", s.ok},     {"bytes", s.bytes},     {"error", s.error}};
+}
+
+}  // namespace
+
+uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop) {
+  const std::string& path = options.socket_path;
+  OpenClRunner runner(options.device);
+  // A live server on the path is an error; a stale socket file is replaced.
+  try {
+    connect_to(path);
+    throw Error::usage("a dispatch server already listens on " + path, "stop it or choose another --socket");
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::Usage) throw;
+  }
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode))
+      throw Error::usage(path + " exists and is not a socket", "choose another --socket path");
+    ::unlink(path.c_str());
+  }
+  Fd listener(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (listener.get() < 0) throw socket_error(path, "socket failed");
+  const sockaddr_un a = address_of(path);
+  const mode_t old_mask = ::umask(0077);  // owner-only: the socket runs code on this user's device
+  const int bound = ::bind(listener.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a);
+  ::umask(old_mask);
+  if (bound != 0) throw socket_error(path, "bind failed");
+  if (::listen(listener.get(), 8) != 0) throw socket_error(path, "listen failed");
+
+  uint64_t served = 0;
+  auto last = std::chrono::steady_clock::now();
+  while (!stop.stop_requested() && (options.max_requests == 0 || served < options.max_requests)) {
+    pollfd p{listener.get(), POLLIN, 0};
+    const int ready = ::poll(&p, 1, 200);
+    if (ready <= 0) {
+      if (options.idle_exit.count() > 0 && std::chrono::steady_clock::now() - last > options.idle_exit) break;
+      continue;
+    }
+    Fd client(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (client.get() < 0) continue;
+    last = std::chrono::steady_clock::now();
+    try {
+      std::vector<Bytes> b;
+      const json req = recv_message(client.get(), b, path);
+      json reply;
+      std::vector<Bytes> out;
+      try {
+        if (b.size() != 4) throw Error::invalid_input(path, "a dispatch needs 4 buffers", "use vyre dispatch --server");
+        DispatchOptions o;
+        o.mode = req.value("mode", "once") == "persistent" ? DispatchMode::Persistent : DispatchMode::Once;
+        o.max_iterations = req.value("max_iterations", 1u);
+        const uint32_t wg = req.value("workgroup_size", 0u);
+        if (wg != 0 && wg != runner.workgroup_size())
+          throw Error::usage("the server runs work-groups of " + std::to_string(runner.workgroup_size()) +
+                                 ", not " + std::to_string(wg),
+                             "start the server with --workgroup-size " + std::to_string(wg));
+        const json resources = req.value("resources", json::object());  // kept alive for the loop
+        for (const auto& [id, file] : resources.items())
+          o.resources[static_cast<uint32_t>(std::stoul(id))] = file.get<std::string>();
+        DispatchBuffers buffers{std::move(b[0]), std::move(b[1]), std::move(b[2]), std::move(b[3])};
+        DispatchResult r = run_dispatch(runner, std::move(buffers), o);
+        json io = json::array();
+        for (const auto& s : r.io) io.push_back(io_json(s));
+        reply = {{"ok", true},
+                 {"faults", r.faults},
+                 {"passes", r.passes},
+                 {"launches", r.launches},
+                 {"backend", r.backend},
+                 {"device", r.device + " via vyre serve"},
+                 {"workgroup_size", r.workgroup_size},
+                 {"io", io},
+                 {"timings",
+                  {{"device_ms", 0.0}, {"build_ms", 0.0}, {"build_cache_hit", true}, {"transfer_ms", r.timings.transfer_ms},
+                   {"kernel_ms", r.timings.kernel_ms}, {"total_ms", r.timings.total_ms}}}};
+        out = {std::move(r.buffers.control), std::move(r.buffers.ring), std::move(r.buffers.debug_log),
+               std::move(r.buffers.io_queue)};
+      } catch (const Error& e) {
+        reply = {{"ok", false}, {"kind", e.variant()}, {"message", e.what()}};
+      }
+      std::vector<const Bytes*> ptrs;
+      for (const auto& x : out) ptrs.push_back(&x);
+      send_message(client.get(), reply, ptrs, path);
+      ++served;
+    } catch (const std::exception& e) {
+      // A client that vanished or spoke garbage does not stop the server.
+      if (options.log) options.log(std::string("request failed: ") + e.what());
+    }
+  }
+  ::unlink(path.c_str());
+  return served;
+}
+
+DispatchResult dispatch_via_server(const std::string& path, const DispatchBuffers& buffers,
+                                   const DispatchOptions& options) {
+  validate_dispatch_buffers(buffers);
+  Fd fd = connect_to(path);
+  json resources = json::object();
+  for (const auto& [id, file] : options.resources) resources[std::to_string(id)] = file;
+  const json req = {{"mode", options.mode == DispatchMode::Once ? "once" : "persistent"},
+                    {"max_iterations", options.max_iterations},
+                    {"workgroup_size", options.workgroup_size},
+                    {"resources", resources}};
+  send_message(fd.get(), req, {&buffers.control, &buffers.ring, &buffers.debug_log, &buffers.io_queue}, path);
+  std::vector<Bytes> b;
+  const json reply = recv_message(fd.get(), b, path);
+  if (!reply.value("ok", false))
+    throw Error::remote(Error::kind_from_variant(reply.value("kind", "")), reply.value("message", "server error"));
+  if (b.size() != 4) throw Error::invalid_input(path, "the server returned " + std::to_string(b.size()) + " buffers", "check the server");
+  DispatchResult r;
+  r.buffers = {std::move(b[0]), std::move(b[1]), std::move(b[2]), std::move(b[3])};
+  r.faults = reply["faults"];
+  r.passes = reply["passes"];
+  r.launches = reply["launches"];
+  r.backend = reply["backend"];
+  r.device = reply["device"];
+  r.workgroup_size = reply["workgroup_size"];
+  for (const auto& s : reply["io"])
+    r.io.push_back({s["pass"], s["io_slot"], s["resource_id"], s["file"], s["ok"], s["bytes"], s["error"]});
+  const json& t = reply["timings"];
+  r.timings = {t["device_ms"], t["build_ms"], t["transfer_ms"], t["kernel_ms"], t["total_ms"], t["build_cache_hit"]};
+  return r;
+}
+
+}  // namespace vyre
