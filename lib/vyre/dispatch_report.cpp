@@ -9,7 +9,6 @@ using nlohmann::json;
 json dispatch_report_json(const DispatchResult& r, const DispatchOptions& options) {
   const ControlView control = decode_control(r.buffers.control);
   const RingView ring = decode_ring(r.buffers.ring);
-  const json ring_doc = ring_json(ring, false);
   json metrics = json::object();
   for (uint32_t i = 0; i < control.metrics.size(); ++i)
     if (control.metrics[i] != 0) metrics[metric_label(i)] = control.metrics[i];
@@ -43,7 +42,7 @@ json dispatch_report_json(const DispatchResult& r, const DispatchOptions& option
           {"shutdown", control.shutdown != 0},
           {"metrics", metrics},
           {"observables", control.observables},
-          {"status_counts", ring_doc["status_counts"]},
+          {"status_counts", status_counts_json(ring)},
           {"faults", r.faults},
           {"fault_slots", fault_slots},
           {"debug", debug},

@@ -59,19 +59,27 @@ json slot_json(const SlotView& s) {
   return j;
 }
 
-json ring_json(const RingView& ring, bool all) {
-  json counts = json::object();
-  for (uint32_t st = protocol::slot::EMPTY; st <= protocol::slot::FAULT; ++st) counts[status_label(st)] = 0;
-  uint64_t other = 0;
-  json slots = json::array();
+json status_counts_json(const RingView& ring) {
+  uint64_t counts[protocol::slot::FAULT + 1] = {}, other = 0;
   for (const auto& s : ring.slots) {
-    if (auto n = protocol::status_name(s.status)) counts[std::string(*n)] = counts[std::string(*n)].get<uint64_t>() + 1;
+    if (s.status <= protocol::slot::FAULT) ++counts[s.status];
     else ++other;
-    if (all || s.status != protocol::slot::EMPTY) slots.push_back(slot_json(s));
   }
-  counts["other"] = other;
-  return {{"kind", "ring"},         {"byte_len", ring.byte_len}, {"slot_count", ring.slot_count},
-          {"status_counts", counts}, {"slots", std::move(slots)}};
+  json out = json::object();
+  for (uint32_t st = protocol::slot::EMPTY; st <= protocol::slot::FAULT; ++st) out[status_label(st)] = counts[st];
+  out["other"] = other;
+  return out;
+}
+
+json ring_json(const RingView& ring, bool all) {
+  json slots = json::array();
+  for (const auto& s : ring.slots)
+    if (all || s.status != protocol::slot::EMPTY) slots.push_back(slot_json(s));
+  return {{"kind", "ring"},
+          {"byte_len", ring.byte_len},
+          {"slot_count", ring.slot_count},
+          {"status_counts", status_counts_json(ring)},
+          {"slots", std::move(slots)}};
 }
 
 json control_json(const ControlView& c) {

@@ -26,6 +26,8 @@ std::string metric_label(uint32_t slot);
 
 nlohmann::json slot_json(const SlotView& slot);
 nlohmann::json ring_json(const RingView& ring, bool all);
+// {"EMPTY": n, ..., "FAULT": n, "other": n}
+nlohmann::json status_counts_json(const RingView& ring);
 nlohmann::json control_json(const ControlView& control);
 nlohmann::json debug_log_json(const DebugLogView& log, const FormatTable* formats);
 nlohmann::json io_queue_json(const IoQueueView& queue, bool all);
