@@ -25,19 +25,25 @@ void pay_fuel(const Ctx& ctx, uint64_t bytes) {
 
 struct NoState {};
 
+// A builder carrying every setting of `config`.
+template <typename S, typename W>
+SharedTaskletBuilder<S, W> builder_for(const TaskletConfig& config, std::span<const uint8_t> input) {
+  SharedTaskletBuilder<S, W> b;
+  b.cores(config.cores).workers(config.workers).shared_bytes(config.shared_bytes)
+      .scratch_bytes_per_worker(config.scratch_bytes_per_worker).max_linear_memory(config.max_linear_memory)
+      .cancel_token(config.cancel).input(input);
+  if (config.max_fuel) b.with_max_fuel(*config.max_fuel);
+  if (config.deadline) b.deadline(*config.deadline);
+  return b;
+}
+
 // ---- sum ------------------------------------------------------------------
 struct SumScratch {
   uint64_t partial;
 };
 
 SharedTaskletResult sum_host(const TaskletConfig& config, std::span<const uint8_t> input) {
-  SharedTaskletBuilder<NoState, SumScratch> b;
-  b.cores(config.cores).workers(config.workers).shared_bytes(config.shared_bytes)
-      .scratch_bytes_per_worker(config.scratch_bytes_per_worker).max_linear_memory(config.max_linear_memory)
-      .cancel_token(config.cancel).input(input);
-  if (config.max_fuel) b.with_max_fuel(*config.max_fuel);
-  if (config.deadline) b.deadline(*config.deadline);
-  return b.launch([](auto& coord) {
+  return builder_for<NoState, SumScratch>(config, input).launch([](auto& coord) {
     coord.parallel_for_workers([](auto& w) {
       const auto words = w.input().size() / 4;
       const Partition part = w.partition_of(words);
@@ -67,13 +73,7 @@ struct HistScratch {
 };
 
 SharedTaskletResult histogram_host(const TaskletConfig& config, std::span<const uint8_t> input) {
-  SharedTaskletBuilder<NoState, HistScratch> b;
-  b.cores(config.cores).workers(config.workers).shared_bytes(config.shared_bytes)
-      .scratch_bytes_per_worker(config.scratch_bytes_per_worker).max_linear_memory(config.max_linear_memory)
-      .cancel_token(config.cancel).input(input);
-  if (config.max_fuel) b.with_max_fuel(*config.max_fuel);
-  if (config.deadline) b.deadline(*config.deadline);
-  return b.launch([](auto& coord) {
+  return builder_for<NoState, HistScratch>(config, input).launch([](auto& coord) {
     const uint32_t data = coord.data_worker_count();
     // Phase 1: each worker counts its bytes into its scratch.
     coord.parallel_for_workers([](auto& w) {
@@ -138,13 +138,7 @@ uint64_t run_begin(uint64_t n, uint32_t parts, uint64_t run, uint32_t level) {
 }
 
 SharedTaskletResult sort_host(const TaskletConfig& config, std::span<const uint8_t> input) {
-  SharedTaskletBuilder<SortShared, NoState> b;
-  b.cores(config.cores).workers(config.workers).shared_bytes(config.shared_bytes)
-      .scratch_bytes_per_worker(config.scratch_bytes_per_worker).max_linear_memory(config.max_linear_memory)
-      .cancel_token(config.cancel).input(input);
-  if (config.max_fuel) b.with_max_fuel(*config.max_fuel);
-  if (config.deadline) b.deadline(*config.deadline);
-  return b.launch([](auto& coord) {
+  return builder_for<SortShared, NoState>(config, input).launch([](auto& coord) {
     const uint64_t n = coord.input().size() / 4;
     const uint32_t d = coord.data_worker_count();
     const uint64_t a_off = Region<SortShared>::data_offset();
@@ -187,13 +181,7 @@ RegionSizes sort_sizes(uint64_t input_len, uint32_t) {
 
 // ---- prefix-sum -----------------------------------------------------------
 SharedTaskletResult prefix_sum_host(const TaskletConfig& config, std::span<const uint8_t> input) {
-  SharedTaskletBuilder<NoState, NoState> b;
-  b.cores(config.cores).workers(config.workers).shared_bytes(config.shared_bytes)
-      .scratch_bytes_per_worker(config.scratch_bytes_per_worker).max_linear_memory(config.max_linear_memory)
-      .cancel_token(config.cancel).input(input);
-  if (config.max_fuel) b.with_max_fuel(*config.max_fuel);
-  if (config.deadline) b.deadline(*config.deadline);
-  return b.launch([](auto& coord) {
+  return builder_for<NoState, NoState>(config, input).launch([](auto& coord) {
     const uint64_t n = coord.input().size() / 4;
     const uint32_t d = coord.data_worker_count();
     const uint64_t totals_off = 0, out_off = (uint64_t{d} * 4 + 63) / 64 * 64;
