@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for a fresh machine (Debian 12 or later):
 #   scripts/bootstrap.sh demo   install what is missing, build, run the main job on a real example
-#   scripts/bootstrap.sh test   install what is missing, build, run every test (what CI runs)
+#   scripts/bootstrap.sh test   install what is missing, build, run every test, then again under
+#                               ASan + UBSan (what CI runs)
 # Installing is idempotent: apt-get runs only for packages that are missing.
 set -euo pipefail
 
@@ -55,8 +56,15 @@ case "$mode" in
     echo "== outputs are in $out (dispatch report: $out/report.json)"
     ;;
   test)
-    cd "$build"
-    ctest --output-on-failure -j "$jobs"
+    (cd "$build" && ctest --output-on-failure -j "$jobs")
+    # The same suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+    # Leak checking is off: the tools end with std::_Exit on purpose and the
+    # OpenCL drivers keep their own allocations until exit.
+    sanitize="${VYRE_SANITIZE_BUILD_DIR:-$root/build-sanitize}"
+    cmake -S "$root" -B "$sanitize" -DCMAKE_BUILD_TYPE=Debug -DVYRE_BUILD_BENCH=OFF \
+      -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" >&2
+    cmake --build "$sanitize" -j "$jobs" >&2
+    (cd "$sanitize" && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j "$jobs")
     ;;
   *)
     echo "usage: scripts/bootstrap.sh demo|test" >&2

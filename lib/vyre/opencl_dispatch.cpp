@@ -169,9 +169,12 @@ void OpenClRunner::begin(DispatchBuffers& b, DispatchTimings& timings) {
   s_->slot_count = b.slot_count();
   cl_call("buffer upload", [&] {
     auto make = [&](Bytes& bytes) {
-      // A zero-slot ring still needs a buffer object to bind.
-      return cl::Buffer(s_->context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, std::max<size_t>(bytes.size(), 64),
-                        bytes.empty() ? std::vector<uint8_t>(64).data() : bytes.data());
+      // Buffers are at least 64 bytes (a zero-slot ring still needs a buffer
+      // to bind); only the host's own bytes are copied in, the kernel never
+      // reads past the sizes it is given.
+      cl::Buffer b(s_->context, CL_MEM_READ_WRITE, std::max<size_t>(bytes.size(), 64));
+      if (!bytes.empty()) s_->queue.enqueueWriteBuffer(b, CL_TRUE, 0, bytes.size(), bytes.data());
+      return b;
     };
     s_->control = make(b.control);
     s_->ring = make(b.ring);

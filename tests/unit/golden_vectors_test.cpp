@@ -252,7 +252,7 @@ std::map<std::string, Handler> handlers() {
   });
   h["Megakernel::encode_work_items_ring_words_into"] = mutator([](const json& p, Bytes& buf) {
     std::vector<uint32_t> words(buf.size() / 4);
-    std::memcpy(words.data(), buf.data(), words.size() * 4);
+    if (!words.empty()) std::memcpy(words.data(), buf.data(), words.size() * 4);
     encode_work_items_ring_words_into(p["slot_count"], p["tenant_id"], work_items(p["items"]), words);
     buf.assign(reinterpret_cast<const uint8_t*>(words.data()), reinterpret_cast<const uint8_t*>(words.data() + words.size()));
     return json(nullptr);
