@@ -16,7 +16,7 @@ Runner setup_dispatch(CLI::App& cmd) {
   struct Options {
     std::string ring, ring_spec, control, debug_log, io_queue, out_dir, report = "-", backend = "opencl", device, mode = "once",
                                                                       resources, server;
-    uint32_t max_iterations = 1, workgroup_size = 0;
+    uint32_t max_iterations = 1, workgroup_size = 0, guard_bytes = 0;
     bool no_cache = false;
   };
   auto o = std::make_shared<Options>();
@@ -45,6 +45,9 @@ Runner setup_dispatch(CLI::App& cmd) {
       ->check(CLI::Range(1u, 1u << 16));
   cmd.add_option("--resources", o->resources, "JSON map of LOAD_MISS resource ids to files: {\"7\": \"data.bin\"}");
   cmd.add_flag("--no-cache", o->no_cache, "Build the kernel from source, bypassing the program cache");
+  cmd.add_option("--guard-bytes", o->guard_bytes,
+                 "Surround every device buffer with this many guard bytes and fail if the kernel touches one")
+      ->check(CLI::Range(1u, 1u << 20));
   cmd.add_option("--server", o->server, "Run on the `vyre serve` at this socket (default $VYRE_SERVER when set)");
   return [o, ring, spec] {
     const auto started = std::chrono::steady_clock::now();
@@ -89,7 +92,7 @@ Runner setup_dispatch(CLI::App& cmd) {
     } else {
       std::unique_ptr<PassRunner> runner;
       if (o->backend == "reference") runner = std::make_unique<ReferenceRunner>(o->workgroup_size ? o->workgroup_size : 256);
-      else runner = std::make_unique<OpenClRunner>(OpenClOptions{o->device, !o->no_cache, o->workgroup_size});
+      else runner = std::make_unique<OpenClRunner>(OpenClOptions{o->device, !o->no_cache, o->workgroup_size, o->guard_bytes});
       result = run_dispatch(*runner, std::move(buffers), options);
     }
     // Wall time of the whole dispatch as a user sees it, kernel build included.

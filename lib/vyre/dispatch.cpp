@@ -125,6 +125,7 @@ DispatchResult run_dispatch(PassRunner& runner, DispatchBuffers buffers, const D
   // Each launch after the first finishes every waiting slot and gives each
   // freed IO slot to a new request, so this many launches always suffice.
   const uint64_t max_launches = 4 + 2 * ((uint64_t{buffers.slot_count()} + io_slots - 1) / io_slots);
+  uint32_t last_waiting = 0, last_full = 0, last_faults = 0;
   for (;;) {
     st[stats::WAITING] = st[stats::IO_FULL] = 0;
     runner.launch(iterations, st, buffers, result.timings);
@@ -133,6 +134,16 @@ DispatchResult run_dispatch(PassRunner& runner, DispatchBuffers buffers, const D
     auto serviced = pump_io_queue(buffers.io_queue, options.resources, result.launches);
     result.io.insert(result.io.end(), serviced.begin(), serviced.end());
     if (st[stats::WAITING] == 0 && st[stats::IO_FULL] == 0) break;
+    const bool stalled = result.launches > 1 && serviced.empty() && st[stats::WAITING] == last_waiting &&
+                         st[stats::IO_FULL] == last_full && st[stats::FAULTS] == last_faults;
+    if (stalled) {
+      result.io_stalled_waiting = st[stats::WAITING];
+      result.io_stalled_queue_full = st[stats::IO_FULL];
+      break;
+    }
+    last_waiting = st[stats::WAITING];
+    last_full = st[stats::IO_FULL];
+    last_faults = st[stats::FAULTS];
     if (result.launches >= max_launches)
       throw Error::backend("LOAD_MISS requests did not drain after " + std::to_string(result.launches) +
                            " launches. Fix: check the IO queue for slots the host cannot complete");

@@ -47,6 +47,7 @@ json dispatch_report_json(const DispatchResult& r, const DispatchOptions& option
           {"fault_slots", fault_slots},
           {"debug", debug},
           {"io_requests", io},
+          {"io_stalled", {{"waiting", r.io_stalled_waiting}, {"queue_full", r.io_stalled_queue_full}}},
           {"timings",
            {{"device_ms", r.timings.device_ms},
             {"build_ms", r.timings.build_ms},

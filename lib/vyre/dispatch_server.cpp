@@ -207,6 +207,7 @@ uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop) {
                  {"device", r.device + " via vyre serve"},
                  {"workgroup_size", r.workgroup_size},
                  {"io", io},
+                 {"io_stalled", {r.io_stalled_waiting, r.io_stalled_queue_full}},
                  {"timings",
                   {{"device_ms", 0.0}, {"build_ms", 0.0}, {"build_cache_hit", true}, {"transfer_ms", r.timings.transfer_ms},
                    {"kernel_ms", r.timings.kernel_ms}, {"total_ms", r.timings.total_ms}}}};
@@ -254,6 +255,8 @@ DispatchResult dispatch_via_server(const std::string& path, const DispatchBuffer
   r.workgroup_size = reply["workgroup_size"];
   for (const auto& s : reply["io"])
     r.io.push_back({s["pass"], s["io_slot"], s["resource_id"], s["file"], s["ok"], s["bytes"], s["error"]});
+  r.io_stalled_waiting = reply["io_stalled"][0];
+  r.io_stalled_queue_full = reply["io_stalled"][1];
   const json& t = reply["timings"];
   r.timings = {t["device_ms"], t["build_ms"], t["transfer_ms"], t["kernel_ms"], t["total_ms"], t["build_cache_hit"]};
   return r;

@@ -114,9 +114,23 @@ struct OpenClRunner::State {
   double device_ms = 0;
   cl::Buffer control, ring, debug_log, io_queue, stats;
   uint32_t slot_count = 0;
+  uint32_t guard_bytes = 0;
+  // Guard mode: the arena and where each buffer lies in it.
+  cl::Buffer arena;
+  uint64_t arena_size = 0;
+  struct Region {
+    const char* name;
+    uint64_t offset, size;
+  };
+  std::vector<Region> regions;
 };
 
+namespace {
+constexpr uint8_t kGuardPattern = 0xA5;
+}  // namespace
+
 OpenClRunner::OpenClRunner(const OpenClOptions& options) : s_(std::make_unique<State>()) {
+  s_->guard_bytes = options.guard_bytes;
   const auto t0 = std::chrono::steady_clock::now();
   s_->device = select_device(options.device_selector);
   cl_call("context", [&] {
@@ -167,14 +181,19 @@ void OpenClRunner::begin(DispatchBuffers& b, DispatchTimings& timings) {
   }
   const auto t0 = std::chrono::steady_clock::now();
   s_->slot_count = b.slot_count();
+  if (s_->guard_bytes > 0) {
+    begin_guarded(b);
+    timings.transfer_ms += ms_since(t0);
+    return;
+  }
   cl_call("buffer upload", [&] {
     auto make = [&](Bytes& bytes) {
       // Buffers are at least 64 bytes (a zero-slot ring still needs a buffer
       // to bind); only the host's own bytes are copied in, the kernel never
       // reads past the sizes it is given.
-      cl::Buffer b(s_->context, CL_MEM_READ_WRITE, std::max<size_t>(bytes.size(), 64));
-      if (!bytes.empty()) s_->queue.enqueueWriteBuffer(b, CL_TRUE, 0, bytes.size(), bytes.data());
-      return b;
+      cl::Buffer buf(s_->context, CL_MEM_READ_WRITE, std::max<size_t>(bytes.size(), 64));
+      if (!bytes.empty()) s_->queue.enqueueWriteBuffer(buf, CL_TRUE, 0, bytes.size(), bytes.data());
+      return buf;
     };
     s_->control = make(b.control);
     s_->ring = make(b.ring);
@@ -226,6 +245,65 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
   timings.transfer_ms += ms_since(t0);
 }
 
+void OpenClRunner::begin_guarded(DispatchBuffers& b) {
+  cl_call("guarded buffer upload", [&] {
+    // Sub-buffer origins must be aligned to the device's base address alignment.
+    const uint64_t align =
+        std::max<uint64_t>(s_->device.device.getInfo<CL_DEVICE_MEM_BASE_ADDR_ALIGN>() / 8, 64);
+    auto round = [&](uint64_t n) { return (n + align - 1) / align * align; };
+    const uint64_t guard = round(s_->guard_bytes);
+    std::array<std::pair<const char*, Bytes*>, 4> bufs = {
+        {{"control", &b.control}, {"ring", &b.ring}, {"debug_log", &b.debug_log}, {"io_queue", &b.io_queue}}};
+    s_->regions.clear();
+    uint64_t at = guard;
+    for (auto& [name, bytes] : bufs) {
+      s_->regions.push_back({name, at, bytes->size()});
+      at += round(std::max<uint64_t>(bytes->size(), 64)) + guard;
+    }
+    s_->regions.push_back({"stats", at, stats::WORDS * 4});
+    at += round(stats::WORDS * 4) + guard;
+    s_->arena_size = at;
+    s_->arena = cl::Buffer(s_->context, CL_MEM_READ_WRITE, at);
+    s_->queue.enqueueFillBuffer(s_->arena, kGuardPattern, 0, at);
+    auto sub = [&](const State::Region& r) {
+      cl_buffer_region region{r.offset, std::max<uint64_t>(r.size, 64)};
+      return s_->arena.createSubBuffer(CL_MEM_READ_WRITE, CL_BUFFER_CREATE_TYPE_REGION, &region);
+    };
+    for (size_t i = 0; i < bufs.size(); ++i)
+      if (!bufs[i].second->empty())
+        s_->queue.enqueueWriteBuffer(s_->arena, CL_TRUE, s_->regions[i].offset, bufs[i].second->size(),
+                                     bufs[i].second->data());
+    s_->control = sub(s_->regions[0]);
+    s_->ring = sub(s_->regions[1]);
+    s_->debug_log = sub(s_->regions[2]);
+    s_->io_queue = sub(s_->regions[3]);
+    s_->stats = sub(s_->regions[4]);
+    return 0;
+  });
+}
+
+void OpenClRunner::check_guards() {
+  Bytes all(s_->arena_size);
+  cl_call("guard readback", [&] {
+    s_->queue.enqueueReadBuffer(s_->arena, CL_TRUE, 0, all.size(), all.data());
+    return 0;
+  });
+  uint64_t at = 0;
+  const char* before = "the start of the arena";
+  for (const auto& r : s_->regions) {
+    for (uint64_t i = at; i < r.offset; ++i)
+      if (all[i] != kGuardPattern)
+        throw Error::backend("the kernel wrote outside its buffers: guard byte " + std::to_string(i - at) +
+                             " after " + before + " changed. Fix: this is a kernel bug; report it with the ring");
+    at = r.offset + r.size;
+    before = r.name;
+  }
+  for (uint64_t i = at; i < all.size(); ++i)
+    if (all[i] != kGuardPattern)
+      throw Error::backend("the kernel wrote outside its buffers: guard byte " + std::to_string(i - at) + " after " +
+                           before + " changed. Fix: this is a kernel bug; report it with the ring");
+}
+
 void OpenClRunner::end(DispatchBuffers& b, DispatchTimings& timings) {
   const auto t0 = std::chrono::steady_clock::now();
   cl_call("readback", [&] {
@@ -235,6 +313,7 @@ void OpenClRunner::end(DispatchBuffers& b, DispatchTimings& timings) {
     s_->queue.enqueueReadBuffer(s_->io_queue, CL_TRUE, 0, b.io_queue.size(), b.io_queue.data());
     return 0;
   });
+  if (s_->guard_bytes > 0) check_guards();
   timings.transfer_ms += ms_since(t0);
 }
 

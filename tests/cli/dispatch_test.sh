@@ -42,6 +42,11 @@ for backend in opencl reference; do
   done
 done
 
+# Guard bytes around every device buffer: the same buffers, nothing touched.
+expect_ok "dispatch with guard bytes" "$VYRE" dispatch --guard-bytes 4096 --ring-spec "$SPEC" --control control.bin \
+  --resources "$RES" --out-dir out-guarded --report guarded.json
+expect_same_bytes "guarded ring" "$WORK/out-guarded/ring.bin" "$E/ring.bin"
+
 # Persistent mode reaches the same buffers for this ring.
 expect_ok "dispatch persistent" "$VYRE" dispatch --mode persistent --max-iterations 4 --ring-spec "$SPEC" \
   --control control.bin --resources "$RES" --out-dir out-persistent --report report-persistent.json

@@ -82,6 +82,10 @@ struct DispatchResult {
   DispatchTimings timings;
   std::string backend, device;
   uint32_t workgroup_size = 0;
+  // LOAD_MISS slots left behind because a launch made no progress: slots
+  // still WAIT_IO on a request nobody completes, and slots left PUBLISHED
+  // because no IO slot became EMPTY (e.g. a captured queue of stuck slots).
+  uint32_t io_stalled_waiting = 0, io_stalled_queue_full = 0;
 };
 
 // One launch of a backend over the buffers: `iterations` passes of every
@@ -101,6 +105,9 @@ class PassRunner {
 };
 
 // Runs launches until no LOAD_MISS is pending, servicing IO between them.
+// When a launch services no request and leaves the same waiting and
+// queue-full counts as the one before, nothing can change any more: the
+// dispatch ends and reports the stalled slots (io_stalled_*).
 DispatchResult run_dispatch(PassRunner& runner, DispatchBuffers buffers, const DispatchOptions& options);
 
 // The host pump: claims PUBLISHED requests and completes each OK when its

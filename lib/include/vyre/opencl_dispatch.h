@@ -20,6 +20,11 @@ struct OpenClOptions {
   std::string device_selector;  // see select_device
   bool use_cache = true;
   uint32_t workgroup_size = 0;  // 0: min(256, what the kernel allows)
+  // When non-zero, all buffers are carved from one allocation with at least
+  // this many guard bytes around each, filled with a pattern and verified
+  // after the dispatch: a kernel write outside any buffer becomes a Backend
+  // error naming the neighbouring buffer and the byte.
+  uint32_t guard_bytes = 0;
 };
 
 class OpenClRunner final : public PassRunner {
@@ -40,6 +45,8 @@ class OpenClRunner final : public PassRunner {
   void end(DispatchBuffers& buffers, DispatchTimings& timings) override;
 
  private:
+  void begin_guarded(DispatchBuffers& buffers);
+  void check_guards();
   struct State;
   std::unique_ptr<State> s_;
 };
