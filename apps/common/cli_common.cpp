@@ -1,6 +1,14 @@
 #include "cli_common.h"
 
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <thread>
 #include <cstdlib>
 #include <iostream>
 #include <new>
@@ -21,6 +29,54 @@ std::string& add_output_option(CLI::App& cmd, std::shared_ptr<std::string> out) 
 }
 
 namespace {
+
+// Turns SIGINT and SIGTERM into a stop request: the signals are blocked in
+// every thread (this runs before any other thread starts) and read from a
+// signalfd by a watcher thread. SIGXFSZ is ignored so that a file-size limit
+// makes writes fail with EFBIG (an I/O error, temp file removed) instead of
+// killing the process mid-write.
+class SignalWatcher {
+ public:
+  SignalWatcher() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::signal(SIGXFSZ, SIG_IGN);
+    fd_ = signalfd(-1, &set, SFD_CLOEXEC);
+    if (fd_ < 0) return;  // no watcher: signals stay blocked, runs complete
+    watcher_ = std::jthread([this](std::stop_token self) {
+      while (!self.stop_requested()) {
+        pollfd p{fd_, POLLIN, 0};
+        if (poll(&p, 1, 100) <= 0) continue;
+        signalfd_siginfo info{};
+        if (read(fd_, &info, sizeof info) != sizeof info) continue;
+        received_.store(static_cast<int>(info.ssi_signo));
+        stop_.request_stop();
+        // A second signal while the run winds down ends the process at once.
+        while (!self.stop_requested()) {
+          if (poll(&p, 1, 100) > 0 && read(fd_, &info, sizeof info) == sizeof info)
+            std::_Exit(kExitSignalBase + static_cast<int>(info.ssi_signo));
+        }
+        return;
+      }
+    });
+  }
+  ~SignalWatcher() {
+    watcher_ = {};
+    if (fd_ >= 0) close(fd_);
+  }
+  std::stop_token token() const { return stop_.get_token(); }
+  int received() const { return received_.load(); }
+
+ private:
+  int fd_ = -1;
+  std::stop_source stop_;
+  std::atomic<int> received_{0};
+  std::jthread watcher_;
+};
+
 int run_tool_impl(const std::string& tool, const std::string& description, const std::vector<Subcommand>& table, int argc,
              char** argv, ErrorExitCode extra) {
   CLI::App app{description, tool};
@@ -55,15 +111,27 @@ int run_tool_impl(const std::string& tool, const std::string& description, const
   for (auto& [cmd, run] : runners) {
     if (!cmd->parsed()) continue;
     const std::string prefix = tool + " " + cmd->get_name() + ": error: ";
+    SignalWatcher signals;
+    // A run that a signal stopped ends with 128 + the signal, whatever the
+    // error its early end produced; a run that finished before the signal
+    // mattered keeps its own result.
+    auto interrupted = [&]() -> std::optional<int> {
+      if (!signals.received()) return std::nullopt;
+      std::cerr << tool << " " << cmd->get_name() << ": interrupted by " << (signals.received() == SIGINT ? "SIGINT" : "SIGTERM")
+                << "; no output was written (outputs are replaced atomically or not at all)\n";
+      return kExitSignalBase + signals.received();
+    };
     try {
-      return run();
+      return run(signals.token());
     } catch (const Error& e) {
+      if (auto code = interrupted()) return *code;
       std::cerr << prefix << e.what() << "\n";
       return e.exit_code();
     } catch (const std::bad_alloc&) {
       std::cerr << prefix << "out of memory. Fix: use smaller buffers or shard the input\n";
       return kExitInvalidInput;
     } catch (const std::exception& e) {
+      if (auto code = interrupted()) return *code;
       if (extra)
         if (auto code = extra(e)) {
           std::cerr << prefix << e.what() << "\n";

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,13 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 1;
 inline constexpr int kExitInvalidInput = 2;
 inline constexpr int kExitIo = 3;
+// 128 + signal number when SIGINT or SIGTERM stopped the run (130, 143).
+inline constexpr int kExitSignalBase = 128;
 
-using Runner = std::function<int()>;
+// A subcommand's body. The token is stopped when SIGINT or SIGTERM arrives:
+// long work (dispatch launches, tasklet lanes, the server loop) checks it and
+// ends early; the driver then exits with 128 + the signal number.
+using Runner = std::function<int(std::stop_token)>;
 
 struct Subcommand {
   const char* name;

@@ -7,7 +7,7 @@
 namespace grafos_cli {
 
 vyre::cli::Runner setup_list_tasklets(CLI::App&) {
-  return [] {
+  return [](std::stop_token) {
     std::string out;
     for (const auto& t : grafos::builtin_tasklets()) {
       char line[256];

@@ -65,7 +65,7 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
   cmd.add_option("--timeout", o->timeout, "Cancel the run after this many seconds")->check(CLI::PositiveNumber);
   cmd.add_option("--report", o->report, "JSON report file, or - for stdout (schemas/tasklet-report.schema.json)");
   cmd.add_flag("--no-cache", o->no_cache, "Build OpenCL programs from source, bypassing the program cache");
-  return [o, fuel] {
+  return [o, fuel](std::stop_token stop) {
     const auto started = std::chrono::steady_clock::now();
     const bool is_file = o->tasklet.size() > 3 && o->tasklet.substr(o->tasklet.size() - 3) == ".cl";
     const grafos::BuiltinTasklet* builtin = is_file ? nullptr : grafos::find_builtin_tasklet(o->tasklet);
@@ -93,6 +93,7 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
     grafos::TaskletConfig config;
     config.workers = o->workers;
     config.cores = o->cores;
+    config.cancel = stop;
     if (!o->max_memory.empty()) config.max_linear_memory = parse_size(o->max_memory, "--max-linear-memory");
     if (fuel->count()) config.max_fuel = o->fuel;
     if (o->timeout > 0)

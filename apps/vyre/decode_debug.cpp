@@ -16,7 +16,7 @@ Runner setup_decode_debug(CLI::App& cmd) {
   cmd.add_option("--formats", o->formats, "JSON format table: {\"<fmt id>\": \"text with {0} {1} {2} {slot}\"}");
   cmd.add_flag("--json", o->json, "Print {cursor, capacity, dropped, records} as JSON");
   cmd.add_flag("--strict", o->strict, "Fail like upstream's decoder on an overflowed or partial log");
-  return [o] {
+  return [o](std::stop_token) {
     std::optional<FormatTable> formats;
     if (!o->formats.empty()) formats = FormatTable::parse_text(read_text_input(o->formats), display_name(o->formats));
     const Bytes bytes = read_input(o->file);

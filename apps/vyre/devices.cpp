@@ -11,7 +11,7 @@ namespace vyre::cli {
 Runner setup_devices(CLI::App& cmd) {
   auto json = std::make_shared<bool>(false);
   cmd.add_flag("--json", *json, "Print a JSON array (schemas/devices.schema.json)");
-  return [json] {
+  return [json](std::stop_token) {
     const auto devices = list_devices();
     std::string out;
     if (*json) {

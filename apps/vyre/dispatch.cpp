@@ -49,7 +49,7 @@ Runner setup_dispatch(CLI::App& cmd) {
                  "Surround every device buffer with this many guard bytes and fail if the kernel touches one")
       ->check(CLI::Range(1u, 1u << 20));
   cmd.add_option("--server", o->server, "Run on the `vyre serve` at this socket (default $VYRE_SERVER when set)");
-  return [o, ring, spec] {
+  return [o, ring, spec](std::stop_token stop) {
     const auto started = std::chrono::steady_clock::now();
     if (ring->count() == 0 && spec->count() == 0)
       throw Error::usage("one of --ring or --ring-spec is required", "pass --ring ring.bin or --ring-spec spec.json");
@@ -74,6 +74,7 @@ Runner setup_dispatch(CLI::App& cmd) {
     options.mode = o->mode == "once" ? DispatchMode::Once : DispatchMode::Persistent;
     options.max_iterations = o->max_iterations;
     options.workgroup_size = o->workgroup_size;
+    options.cancel = stop;
     if (!o->resources.empty()) options.resources = parse_resource_map(read_text_input(o->resources), o->resources);
 
     std::string server = o->server;

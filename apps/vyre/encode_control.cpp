@@ -19,7 +19,7 @@ Runner setup_encode_control(CLI::App& cmd) {
   auto* prio = cmd.add_option("--priority-slots", o->priority_slots,
                               "Also write the default priority partition offsets for a ring of S slots");
   cmd.add_option("-o,--output", o->output, "Output file, or - for stdout (never a terminal)");
-  return [o, prio] {
+  return [o, prio](std::stop_token) {
     Bytes control = encode_control(o->shutdown, o->tenants, o->observable);
     if (prio->count() > 0) write_default_priority_offsets(control, o->priority_slots);
     write_output(o->output, control, OutputKind::Binary);

@@ -16,7 +16,7 @@ Runner setup_inspect(CLI::App& cmd) {
       ->check(CLI::IsMember({"control", "ring", "debug-log", "io-queue", "replay"}));
   cmd.add_flag("--json", o->json, "Print a JSON document (schemas/inspect-<kind>.schema.json)");
   cmd.add_flag("--all", o->all, "Include EMPTY ring and IO slots");
-  return [o] {
+  return [o](std::stop_token) {
     const Bytes bytes = read_input(o->file);
     std::string out;
     try {

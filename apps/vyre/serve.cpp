@@ -11,7 +11,6 @@
 
 #include "subcommands.h"
 #include "vyre/dispatch_server.h"
-#include "vyre/error.h"
 
 namespace vyre::cli {
 
@@ -30,44 +29,14 @@ Runner setup_serve(CLI::App& cmd) {
   cmd.add_option("--max-requests", o->max_requests, "Exit after serving this many dispatches");
   cmd.add_option("--idle-exit", o->idle_exit, "Exit after this many seconds without a request");
   cmd.add_flag("--no-cache", o->no_cache, "Build the kernel from source, bypassing the program cache");
-  return [o] {
-    // SIGINT and SIGTERM end the server cleanly (the socket file is
-    // removed). They are blocked and read from a signalfd by a watcher that
-    // polls, so it also ends when the server stops for another reason.
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    const int sfd = signalfd(-1, &set, SFD_CLOEXEC);
-    if (sfd < 0) throw Error::io("signalfd", std::strerror(errno), "run on Linux");
-    std::stop_source stop;
-    std::jthread watcher([sfd, &stop](std::stop_token self) {
-      while (!self.stop_requested()) {
-        pollfd p{sfd, POLLIN, 0};
-        if (poll(&p, 1, 100) > 0) {
-          signalfd_siginfo info;
-          if (read(sfd, &info, sizeof info) > 0) stop.request_stop();
-          return;
-        }
-      }
-    });
+  return [o](std::stop_token stop) {
+    // SIGINT and SIGTERM stop the token (see run_tool); the server then
+    // finishes the request in hand, removes its socket and exits.
     ServerOptions options{o->socket, {o->device, !o->no_cache, o->workgroup_size}, o->max_requests,
                           std::chrono::seconds(o->idle_exit),
                           [](const std::string& line) { std::cerr << "vyre serve: " << line << "\n"; }};
     std::cerr << "vyre serve: listening on " << o->socket << "\n";
-    uint64_t served = 0;
-    try {
-      served = serve_dispatch(options, stop.get_token());
-    } catch (...) {
-      watcher.request_stop();
-      watcher.join();
-      close(sfd);
-      throw;
-    }
-    watcher.request_stop();
-    watcher.join();
-    close(sfd);
+    const uint64_t served = serve_dispatch(options, stop);
     std::cerr << "vyre serve: served " << served << " dispatch(es), exiting\n";
     return kExitOk;
   };

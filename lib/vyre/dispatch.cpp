@@ -127,6 +127,9 @@ DispatchResult run_dispatch(PassRunner& runner, DispatchBuffers buffers, const D
   const uint64_t max_launches = 4 + 2 * ((uint64_t{buffers.slot_count()} + io_slots - 1) / io_slots);
   uint32_t last_waiting = 0, last_full = 0, last_faults = 0;
   for (;;) {
+    if (options.cancel.stop_requested())
+      throw Error::backend("the dispatch was stopped before launch " + std::to_string(result.launches + 1) +
+                           ". Fix: run it again to completion");
     st[stats::WAITING] = st[stats::IO_FULL] = 0;
     runner.launch(iterations, st, buffers, result.timings);
     ++result.launches;

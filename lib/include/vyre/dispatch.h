@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <stop_token>
 #include <string_view>
 #include <memory>
 #include <string>
@@ -55,6 +56,8 @@ struct DispatchOptions {
   uint32_t max_iterations = 1;  // per launch, persistent mode
   uint32_t workgroup_size = 0;  // 0: the backend chooses
   ResourceMap resources;
+  // Checked between launches: a stop request ends the dispatch with an error.
+  std::stop_token cancel;
 };
 
 struct IoServiced {

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Nothing lost: SIGINT and SIGTERM stop runs cleanly with 128 + signal, a
+# file-size limit is an I/O error that leaves no file, and SIGKILL at random
+# points leaves every output either absent, or old and complete, or new and
+# complete — never partial.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+GRAFOS="${GRAFOS:?set GRAFOS to the grafos binary}"
+export VYRE_CACHE_DIR="$WORK/cache"
+T="$TD/tasklets"
+
+# SIGINT / SIGTERM during a tasklet that never finishes on its own.
+for sig in INT TERM; do
+  "$GRAFOS" run-tasklet "$T/forever.cl" --target opencl --workers 3 --output "$WORK/never.bin" \
+    >"$WORK/sig.out" 2>"$WORK/sig.err" &
+  pid=$!
+  sleep 1.5
+  kill -"$sig" "$pid"
+  wait "$pid"
+  code=$?
+  want=$([[ $sig == INT ]] && echo 130 || echo 143)
+  if [[ $code -eq $want ]] && grep -q "interrupted by SIG$sig" "$WORK/sig.err" && [[ ! -e "$WORK/never.bin" ]]; then pass
+  else fail "SIG$sig: exit $code (want $want), stderr: $(cat "$WORK/sig.err")"; fi
+done
+
+# A file-size limit (RLIMIT_FSIZE) makes the write fail: exit 3, no file, no temp file.
+"$PY" "$SRC/bench/make_ring_spec.py" 4096 "$WORK/spec4k.json"
+run bash -c "ulimit -f 64; '$VYRE' encode-ring spec4k.json -o limited.bin"
+if [[ $status -eq 3 ]] && grep -q "limited.bin: write failed: File too large" "$WORK/.err" && [[ ! -e "$WORK/limited.bin" ]] \
+   && ! ls -A "$WORK" | grep -q '\.tmp\.'; then pass
+else fail "RLIMIT_FSIZE: exit $status, $(cat "$WORK/.err"), files: $(ls -A "$WORK")"; fi
+
+# SIGKILL at random points of an encode that replaces an existing output.
+"$PY" "$SRC/bench/make_ring_spec.py" 262144 "$WORK/spec256k.json"
+"$VYRE" encode-ring "$WORK/spec256k.json" -o "$WORK/new.bin"
+"$VYRE" encode-ring "$SRC/examples/ring-spec.json" -o "$WORK/old.bin"
+bad=0
+for i in $(seq 12); do
+  cp "$WORK/old.bin" "$WORK/target.bin"
+  "$VYRE" encode-ring "$WORK/spec256k.json" -o "$WORK/target.bin" &
+  pid=$!
+  sleep "0.0$((RANDOM % 10))$((RANDOM % 10))"
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  if ! cmp -s "$WORK/target.bin" "$WORK/old.bin" && ! cmp -s "$WORK/target.bin" "$WORK/new.bin"; then bad=$((bad + 1)); fi
+done
+if [[ $bad -eq 0 ]]; then pass; else fail "SIGKILL left $bad partial outputs"; fi
+
+# The same for a dispatch's --out-dir: each buffer old-and-complete or new-and-complete.
+"$VYRE" dispatch --backend reference --ring-spec "$WORK/spec256k.json" --out-dir "$WORK/d-new" --report /dev/null
+bad=0
+for i in $(seq 8); do
+  rm -rf "$WORK/d"
+  "$VYRE" dispatch --backend reference --ring-spec "$WORK/spec256k.json" --out-dir "$WORK/d" --report /dev/null &
+  pid=$!
+  sleep "0.$((RANDOM % 10))"
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  for f in control ring debug_log io_queue; do
+    if [[ -e "$WORK/d/$f.bin" ]] && ! cmp -s "$WORK/d/$f.bin" "$WORK/d-new/$f.bin"; then bad=$((bad + 1)); fi
+  done
+done
+if [[ $bad -eq 0 ]]; then pass; else fail "SIGKILL left $bad partial dispatch outputs"; fi
+finish
