@@ -89,7 +89,7 @@ expect_fail "bad mode" 1 "--mode" "$VYRE" dispatch --ring-spec "$SPEC" --mode fo
 expect_fail "huge work-group" 2 "--workgroup-size 65536" "$VYRE" dispatch --ring-spec "$SPEC" --workgroup-size 65536
 
 # vyre serve: the same buffers through a server that keeps the context.
-timeout 120 "$VYRE" serve --socket "$WORK/serve.sock" --idle-exit 60 >/dev/null 2>"$WORK/serve.log" &
+"$VYRE" serve --socket "$WORK/serve.sock" --idle-exit 60 >/dev/null 2>"$WORK/serve.log" &
 server=$!
 for _ in $(seq 100); do [[ -S "$WORK/serve.sock" ]] && break; sleep 0.1; done
 expect_ok "dispatch via server" "$VYRE" dispatch --server "$WORK/serve.sock" --ring-spec "$SPEC" --control control.bin \
