@@ -108,7 +108,8 @@ int run_tool_impl(const std::string& tool, const std::string& description, const
     app.exit(e);
     return kExitUsage;
   }
-  for (auto& [cmd, run] : runners) {
+  for (auto& [parsed_cmd, run] : runners) {
+    CLI::App* cmd = parsed_cmd;  // lambdas below capture it (clang 14 cannot capture structured bindings)
     if (!cmd->parsed()) continue;
     const std::string prefix = tool + " " + cmd->get_name() + ": error: ";
     SignalWatcher signals;
