@@ -295,6 +295,13 @@ json parse_json_document(std::string_view text, std::string_view source) {
     if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
     throw Error::invalid_input(std::string(source) + ": byte offset " + std::to_string(e.byte), "invalid JSON: " + what,
                                "fix the JSON syntax at that position");
+  } catch (const json::exception& e) {
+    // Well-formed text the parser still refuses, e.g. a number beyond double
+    // range such as 1E400 (found by fuzzing).
+    std::string what = e.what();
+    if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
+    throw Error::invalid_input(std::string(source) + ": (document)", "invalid JSON: " + what,
+                               "write numbers within the range of a u32 (or a double for other values)");
   }
 }
 

@@ -58,4 +58,6 @@ TEST_CASE("errors name the JSON path") {
             .find("slots[0].prefetch: expected true or false") != std::string::npos);
   CHECK(error_of(R"({"slot_count": 2, "slots": {}})").find("slots: expected an array") != std::string::npos);
   CHECK(error_of("{\"slot_count\": 2,\n \"slots\": [}").find("line 2, column 12") != std::string::npos);
+  // Found by fuzzing: a number beyond double range is not a parse_error.
+  CHECK(error_of(R"({"slot_count": 1E400})").find("number overflow") != std::string::npos);
 }
