@@ -60,4 +60,15 @@ for i in $(seq 8); do
   done
 done
 if [[ $bad -eq 0 ]]; then pass; else fail "SIGKILL left $bad partial dispatch outputs"; fi
+# Absurd sizes fail fast with a clear error instead of allocating.
+printf '{"slot_count": 4294967295}' > "$WORK/huge-spec.json"
+expect_fail "slot_count 2^32-1" 2 "slot_count 4294967295 exceeds the megakernel allocation cap" "$VYRE" encode-ring huge-spec.json -o x.bin
+expect_fail "debug capacity 2^31" 2 "debug_log byte length overflow" "$VYRE" encode-debug-log --capacity 2147483648 -o x.bin
+expect_fail "observables 2^30" 2 "control byte length overflow" "$VYRE" encode-control --observable 1073741824 -o x.bin
+expect_fail "workers 100000" 4 "workers is 100000, above the limit of 4096" "$GRAFOS" run-tasklet sum --workers 100000
+expect_fail "shared region of 1 TiB" 4 "memory budget exceeded" "$GRAFOS" run-tasklet sum --workers 3 --shared-bytes 1024G
+"$PY" -c "
+import struct
+open('$WORK/huge.vrrl', 'wb').write(b'VRRL0001' + struct.pack('<IIQQ', 1, 0, 1 << 40, 0))"
+expect_fail "replay capacity 2^40" 2 "replay log capacity 1099511627776 exceeds max 1048576" "$VYRE" inspect huge.vrrl --kind replay
 finish
