@@ -119,6 +119,7 @@ DispatchResult run_dispatch(PassRunner& runner, DispatchBuffers buffers, const D
     throw Error::usage("--max-iterations must be at least 1 in persistent mode", "pass --max-iterations N");
   DispatchResult result;
   std::array<uint32_t, stats::WORDS> st{};
+  runner.set_cancel(options.cancel);
   runner.begin(buffers, result.timings);
   const uint32_t iterations = options.mode == DispatchMode::Once ? 1 : options.max_iterations;
   const uint64_t io_slots = buffers.io_queue.size() / protocol::io::IO_SLOT_BYTES;

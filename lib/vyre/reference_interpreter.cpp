@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "vyre/detail/words.h"
+#include "vyre/error.h"
 #include "vyre/ring.h"
 
 namespace vyre {
@@ -184,11 +185,14 @@ struct Lane {
 
 }  // namespace
 
-void reference_pass(DispatchBuffers& b, std::array<uint32_t, stats::WORDS>& stats, uint32_t workgroup_size) {
+void reference_pass(DispatchBuffers& b, std::array<uint32_t, stats::WORDS>& stats, uint32_t workgroup_size,
+                    std::stop_token cancel) {
   Lane lane{b.control, b.ring, b.debug_log, b.io_queue, b.control.size() / 4, b.debug_log.size() / 4,
             b.io_queue.size() / protocol::io::IO_SLOT_BYTES, stats};
   const uint32_t slots = b.slot_count();
   for (uint32_t group = 0; group < slots; group += workgroup_size) {
+    if (cancel.stop_requested())
+      throw Error::backend("the reference dispatch was stopped inside a pass. Fix: run it again to completion");
     if (lane.c(ctl::SHUTDOWN) != 0) continue;
     const uint32_t end = std::min<uint64_t>(uint64_t{group} + workgroup_size, slots);
     for (uint32_t id = group; id < end; ++id) lane.step(id);
@@ -198,7 +202,7 @@ void reference_pass(DispatchBuffers& b, std::array<uint32_t, stats::WORDS>& stat
 void ReferenceRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,
                              DispatchTimings& timings) {
   const auto t0 = std::chrono::steady_clock::now();
-  for (uint32_t it = 0; it < iterations; ++it) reference_pass(buffers, stats, workgroup_size_);
+  for (uint32_t it = 0; it < iterations; ++it) reference_pass(buffers, stats, workgroup_size_, cancel_);
   timings.kernel_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 

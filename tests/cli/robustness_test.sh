@@ -71,4 +71,39 @@ expect_fail "shared region of 1 TiB" 4 "memory budget exceeded" "$GRAFOS" run-ta
 import struct
 open('$WORK/huge.vrrl', 'wb').write(b'VRRL0001' + struct.pack('<IIQQ', 1, 0, 1 << 40, 0))"
 expect_fail "replay capacity 2^40" 2 "replay log capacity 1099511627776 exceeds max 1048576" "$VYRE" inspect huge.vrrl --kind replay
+# SIGINT during a long dispatch (reference backend, persistent mode): 130, no outputs.
+"$VYRE" dispatch --backend reference --mode persistent --max-iterations 1000000 --ring-spec "$WORK/spec256k.json" \
+  --out-dir "$WORK/d-int" --report "$WORK/d-int.json" 2>"$WORK/dint.err" &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+code=$?
+if [[ $code -eq 130 ]] && grep -q "interrupted by SIGINT" "$WORK/dint.err" && [[ ! -e "$WORK/d-int" && ! -e "$WORK/d-int.json" ]]; then pass
+else fail "dispatch SIGINT: exit $code, $(cat "$WORK/dint.err")"; fi
+
+# File-size limits for dispatch outputs and tasklet outputs: exit 3, nothing partial.
+run bash -c "ulimit -f 512; '$VYRE' dispatch --backend reference --ring-spec spec256k.json --out-dir d-limited --report /dev/null"
+if [[ $status -eq 3 ]] && grep -q "File too large" "$WORK/.err" && ! ls -A "$WORK/d-limited" 2>/dev/null | grep -q '\.tmp\.' \
+   && [[ ! -e "$WORK/d-limited/ring.bin" ]]; then pass
+else fail "dispatch RLIMIT_FSIZE: exit $status, $(cat "$WORK/.err")"; fi
+"$PY" -c "import os; open('$WORK/keys.bin', 'wb').write(os.urandom(4 << 20))"
+run bash -c "ulimit -f 1024; '$GRAFOS' run-tasklet sort --workers 3 --input keys.bin --output sorted.bin"
+if [[ $status -eq 3 ]] && [[ ! -e "$WORK/sorted.bin" ]] && ! ls -A "$WORK" | grep -q '\.tmp\.'; then pass
+else fail "run-tasklet RLIMIT_FSIZE: exit $status, $(cat "$WORK/.err")"; fi
+
+# SIGKILL at random points of a tasklet that replaces an existing output.
+"$GRAFOS" run-tasklet sort --workers 3 --input "$WORK/keys.bin" --output "$WORK/sorted-new.bin"
+printf 'old output' > "$WORK/sorted-old.bin"
+bad=0
+for i in $(seq 8); do
+  cp "$WORK/sorted-old.bin" "$WORK/sorted.bin"
+  "$GRAFOS" run-tasklet sort --workers 3 --input "$WORK/keys.bin" --output "$WORK/sorted.bin" &
+  pid=$!
+  sleep "0.$((RANDOM % 10))"
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  if ! cmp -s "$WORK/sorted.bin" "$WORK/sorted-old.bin" && ! cmp -s "$WORK/sorted.bin" "$WORK/sorted-new.bin"; then bad=$((bad + 1)); fi
+done
+if [[ $bad -eq 0 ]]; then pass; else fail "SIGKILL left $bad partial tasklet outputs"; fi
 finish

@@ -105,6 +105,9 @@ class PassRunner {
   virtual void launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,
                       DispatchTimings& timings) = 0;
   virtual void end(DispatchBuffers& buffers, DispatchTimings& timings) = 0;
+  // A runner that can stop inside a launch checks this token (the OpenCL
+  // runner cannot interrupt a kernel; it stops between launches).
+  virtual void set_cancel(std::stop_token token) { (void)token; }
 };
 
 // Runs launches until no LOAD_MISS is pending, servicing IO between them.

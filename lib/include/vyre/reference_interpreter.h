@@ -12,7 +12,8 @@ namespace vyre {
 // One pass of every lane over the buffers (must pass validate_dispatch_buffers).
 // SHUTDOWN is sampled at the start of each group of `workgroup_size` lanes,
 // as the kernel does.
-void reference_pass(DispatchBuffers& buffers, std::array<uint32_t, stats::WORDS>& stats, uint32_t workgroup_size);
+void reference_pass(DispatchBuffers& buffers, std::array<uint32_t, stats::WORDS>& stats, uint32_t workgroup_size,
+                    std::stop_token cancel = {});
 
 class ReferenceRunner final : public PassRunner {
  public:
@@ -24,9 +25,11 @@ class ReferenceRunner final : public PassRunner {
   void launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,
               DispatchTimings& timings) override;
   void end(DispatchBuffers&, DispatchTimings&) override {}
+  void set_cancel(std::stop_token token) override { cancel_ = std::move(token); }
 
  private:
   uint32_t workgroup_size_;
+  std::stop_token cancel_;
 };
 
 }  // namespace vyre
