@@ -106,10 +106,14 @@ int run_tool_impl(const std::string& tool, const std::string& description, const
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
+    for (const auto& row : table)
+      if (argc > 1 && row.name == std::string_view(argv[1])) return row.usage_exit;
     return kExitUsage;
   }
-  for (auto& [parsed_cmd, run] : runners) {
-    CLI::App* cmd = parsed_cmd;  // lambdas below capture it (clang 14 cannot capture structured bindings)
+  for (size_t index = 0; index < runners.size(); ++index) {
+    CLI::App* cmd = runners[index].first;
+    Runner& run = runners[index].second;
+    const Subcommand& row = table[index];
     if (!cmd->parsed()) continue;
     const std::string prefix = tool + " " + cmd->get_name() + ": error: ";
     SignalWatcher signals;
@@ -127,7 +131,7 @@ int run_tool_impl(const std::string& tool, const std::string& description, const
     } catch (const Error& e) {
       if (auto code = interrupted()) return *code;
       std::cerr << prefix << e.what() << "\n";
-      return e.exit_code();
+      return e.kind() == ErrorKind::Usage ? row.usage_exit : e.exit_code();
     } catch (const std::bad_alloc&) {
       std::cerr << prefix << "out of memory. Fix: use smaller buffers or shard the input\n";
       return kExitInvalidInput;

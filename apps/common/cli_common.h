@@ -34,6 +34,8 @@ struct Subcommand {
   const char* summary;
   // Declares the subcommand's options on `cmd`; returns what runs it.
   Runner (*setup)(CLI::App& cmd);
+  // Exit code of a command-line error (vyre diff uses 2: its 1 means "different").
+  int usage_exit = kExitUsage;
 };
 
 // Parses argv against the table and runs the chosen subcommand. Only this

@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
       {"encode-debug-log", "Encode an empty PRINTF debug log", setup_encode_debug_log},
       {"encode-io-queue", "Encode an empty IO queue", setup_encode_io_queue},
       {"inspect", "Show a buffer as a table or JSON", setup_inspect},
+      {"diff", "Semantic diff of two buffers of one kind (exit 0 equal, 1 different, 2 invalid)", setup_diff,
+       kExitInvalidInput},
       {"decode-debug", "Decode PRINTF records of a debug log", setup_decode_debug},
       {"dispatch", "Run a ring on an OpenCL device or the reference interpreter", setup_dispatch},
       {"devices", "List OpenCL devices and their limits", setup_devices},

@@ -13,4 +13,5 @@ Runner setup_decode_debug(CLI::App& cmd);
 Runner setup_dispatch(CLI::App& cmd);
 Runner setup_devices(CLI::App& cmd);
 Runner setup_serve(CLI::App& cmd);
+Runner setup_diff(CLI::App& cmd);
 }  // namespace vyre::cli

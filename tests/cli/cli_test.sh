@@ -142,8 +142,29 @@ expect_fail "failed run keeps the old file" 2 "13 args" "$VYRE" encode-ring "$S/
 expect_same_bytes "old output untouched" "$WORK/keep.bin" "$E/example-ring.bin"
 if ! ls -A "$WORK" | grep -q '\.tmp\.'; then pass; else fail "temporary files left behind: $(ls -A "$WORK")"; fi
 
+# --- diff ------------------------------------------------------------------------
+"$VYRE" dispatch --backend reference --ring "$E/example-ring.bin" --out-dir "$WORK/ran" --report /dev/null
+expect_ok "diff equal" "$VYRE" diff "$E/example-ring.bin" "$E/example-ring.bin" --kind ring
+expect_fail "diff different" 1 "" "$VYRE" diff "$E/example-ring.bin" ran/ring.bin --kind ring
+expect_ok "diff text" bash -c "'$VYRE' diff '$E/example-ring.bin' ran/ring.bin --kind ring; test \$? -eq 1"
+expect_stdout_file "diff text" "$E/diff-ring.txt"
+run "$VYRE" diff "$E/example-ring.bin" ran/ring.bin --kind ring --json
+if [[ $status -eq 1 ]]; then pass; else fail "diff --json of different rings: exit $status"; fi
+expect_schema "diff json schema" diff.schema.json
+expect_ok "diff --ignore status,args" "$VYRE" diff "$E/example-ring.bin" ran/ring.bin --kind ring --ignore status,args
+expect_fail "diff control" 1 "" "$VYRE" diff "$GOLDEN/control_sd0_t1_o16.bin" ran/control.bin --kind control -q
+if [[ ! -s "$WORK/.out" ]]; then pass; else fail "diff -q printed something"; fi
+expect_ok "diff control ignoring the run's effects" "$VYRE" diff "$GOLDEN/control_sd0_t1_o16.bin" ran/control.bin \
+  --kind control --ignore done_count,metrics,epoch,observables
+expect_fail "diff debug log records" 1 "" "$VYRE" diff "$GOLDEN/debug_log_rec1.bin" "$GOLDEN/debug_log_rec3.bin" --kind debug-log
+if grep -q '^+ debug-log record' "$WORK/.out" && ! grep -q '^- ' "$WORK/.out"; then pass; else fail "diff debug-log: $(cat "$WORK/.out")"; fi
+expect_fail "diff unknown field" 2 "--ignore bogus is not a field of a ring buffer" "$VYRE" diff "$E/example-ring.bin" ran/ring.bin --kind ring --ignore bogus
+expect_fail "diff wrong kind" 2 "A: ring, byte offset 1024: ring has 1028 bytes" "$VYRE" diff "$GOLDEN/debug_log_rec3.bin" "$GOLDEN/debug_log_rec3.bin" --kind ring
+expect_fail "diff missing --kind" 2 "--kind is required" "$VYRE" diff a b
+expect_fail "diff missing file" 3 "nope.bin: cannot open" "$VYRE" diff nope.bin "$E/example-ring.bin" --kind ring
+
 # --- help and man pages ----------------------------------------------------------
-for sub in encode-ring encode-control encode-debug-log encode-io-queue inspect decode-debug; do
+for sub in encode-ring encode-control encode-debug-log encode-io-queue inspect decode-debug diff; do
   expect_ok "$sub --help" "$VYRE" "$sub" --help
   if [[ -f "$SRC/man/vyre-$sub.1" ]] && grep -q "EXIT STATUS" "$SRC/man/vyre-$sub.1"; then pass
   else fail "man/vyre-$sub.1 missing or without EXIT STATUS"; fi

@@ -1,0 +1,35 @@
+#include "subcommands.h"
+#include "vyre/buffer_diff.h"
+#include "vyre/file_io.h"
+
+namespace vyre::cli {
+
+// 0 equal, 1 different, 2 invalid input or usage, 3 I/O: so a CI golden-file
+// check reads `vyre diff expected.bin actual.bin --kind ring`.
+Runner setup_diff(CLI::App& cmd) {
+  struct Options {
+    std::string a, b, kind;
+    std::vector<std::string> ignore;
+    bool json = false, quiet = false;
+  };
+  auto o = std::make_shared<Options>();
+  cmd.add_option("A", o->a, "Expected buffer, or - for stdin")->required();
+  cmd.add_option("B", o->b, "Actual buffer, or - for stdin")->required();
+  cmd.add_option("--kind", o->kind, "Buffer kind")
+      ->required()
+      ->check(CLI::IsMember({"control", "ring", "debug-log", "io-queue", "replay"}));
+  cmd.add_option("--ignore", o->ignore, "Fields that may differ (repeat or comma-separate), e.g. --ignore status")
+      ->delimiter(',');
+  cmd.add_flag("--json", o->json, "Print {kind, equal, changed, added, removed} (schemas/diff.schema.json)");
+  cmd.add_flag("-q,--quiet", o->quiet, "Print nothing; only the exit status tells");
+  return [o](std::stop_token) {
+    if (o->a == "-" && o->b == "-") throw Error::usage("A and B cannot both be stdin", "name a file for one of them");
+    const Bytes a = read_input(o->a), b = read_input(o->b);
+    const BufferDiff d = diff_buffers(o->kind, a, b, std::set<std::string>(o->ignore.begin(), o->ignore.end()));
+    if (!o->quiet)
+      write_output("-", o->json ? buffer_diff_json(d).dump(2) + "\n" : buffer_diff_text(d), OutputKind::Text);
+    return d.equal() ? 0 : 1;
+  };
+}
+
+}  // namespace vyre::cli

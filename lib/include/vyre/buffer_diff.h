@@ -1,0 +1,41 @@
+// Semantic differences between two buffers of the same kind, from the same
+// decoded views inspect prints: per ring slot (status, opcode, tenant,
+// priority, args), per named control word (metrics by opcode name,
+// observables), per IO slot field, and added/removed debug-log and replay
+// records (compared as multisets: lanes print in any order).
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "vyre/control.h"
+
+namespace vyre {
+
+struct FieldDifference {
+  std::string where;  // "slot 3", "control", "io slot 2"
+  std::string field;  // "status", "metrics.STORE_U32", "observables[4]"
+  nlohmann::json a, b;
+};
+
+struct BufferDiff {
+  std::string kind;
+  std::vector<FieldDifference> changed;
+  std::vector<nlohmann::json> added, removed;  // records only in B / only in A
+  bool equal() const { return changed.empty() && added.empty() && removed.empty(); }
+};
+
+// kind: control, ring, debug-log, io-queue, replay. `ignore` names fields to
+// skip: for rings status, opcode, tenant, priority, args; for control any
+// top-level name (done_count, epoch, metrics, observables, ...); for the debug
+// log cursor, dropped; for the IO queue status, tag, ... . Throws vyre::Error
+// for an unknown kind or field, or a buffer that does not decode.
+BufferDiff diff_buffers(const std::string& kind, ByteSpan a, ByteSpan b, const std::set<std::string>& ignore);
+
+std::string buffer_diff_text(const BufferDiff& diff);
+nlohmann::json buffer_diff_json(const BufferDiff& diff);
+
+}  // namespace vyre
