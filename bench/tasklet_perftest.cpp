@@ -71,15 +71,12 @@ int main(int argc, char** argv) {
         t_memcpy = std::min(t_memcpy, std::chrono::duration<double>(Clock::now() - t0).count());
         for (const char* name : {"sum", "histogram"}) {
           const BuiltinTasklet& t = *find_builtin_tasklet(name);
-          TaskletConfig c;
-          c.workers = workers;
-          c.shared_bytes = t.sizes(bytes, workers).shared_bytes;
-          c.scratch_bytes_per_worker = t.sizes(bytes, workers).scratch_bytes_per_worker;
           t0 = Clock::now();
-          const auto out = t.run_host(c, input);
+          const auto out = t.run_host(builtin_config(t, bytes, workers), input);
           const double s = std::chrono::duration<double>(Clock::now() - t0).count();
           g_sink = out.output[0];
-          (std::string(name) == "sum" ? t_sum : t_hist) = std::min(std::string(name) == "sum" ? t_sum : t_hist, s);
+          double& best = t.name == "sum" ? t_sum : t_hist;
+          best = std::min(best, s);
         }
       }
       std::printf("host target, %llu MiB input, %u workers (%u data lanes) on %u hardware threads, best of %d\n",
@@ -98,15 +95,12 @@ int main(int argc, char** argv) {
       std::printf("%-22s %10s %10s %14s\n", "operation", "kernel ms", "GB/s", "vs device copy");
       for (const char* name : {"sum", "histogram"}) {
         const BuiltinTasklet& t = *find_builtin_tasklet(name);
-        TaskletConfig c;
-        c.workers = workers;
-        c.shared_bytes = t.sizes(bytes, workers).shared_bytes;
-        c.scratch_bytes_per_worker = t.sizes(bytes, workers).scratch_bytes_per_worker;
+        const TaskletConfig c = builtin_config(t, bytes, workers);
         double best = 1e30;
         std::vector<uint8_t> first;
         for (int r = 0; r < reps; ++r) {
           const auto run = run_opencl_tasklet(c, builtin_tasklet_source(t.kernel_file), name, input,
-                                              builtin_expected_output(name, {}).size(), {device, true, 0});
+                                              t.output_bytes(bytes), {device, true, 0});
           if (r == 0) first = run.result.output;
           best = std::min(best, run.kernel_ms / 1e3);
         }

@@ -121,9 +121,8 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
                                          : grafos::builtin_tasklet_source(builtin->kernel_file);
       // Built-ins know their output size; a FILE.cl gets room for its input
       // or 1 MiB, whichever is larger.
-      const uint64_t capacity = builtin ? grafos::builtin_expected_output(builtin->name, {}).size() +
-                                              (builtin->name == "sort" || builtin->name == "prefix-sum" ? input.size() : 0)
-                                        : std::max<uint64_t>(input.size(), 1u << 20);
+      const uint64_t capacity =
+          builtin ? builtin->output_bytes(input.size()) : std::max<uint64_t>(input.size(), 1u << 20);
       auto run = grafos::run_opencl_tasklet(config, source, is_file ? o->tasklet : std::string(builtin->name), input,
                                             capacity, {o->device, !o->no_cache, o->local_size});
       result = std::move(run.result);

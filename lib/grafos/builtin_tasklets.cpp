@@ -222,13 +222,25 @@ RegionSizes prefix_sum_sizes(uint64_t input_len, uint32_t workers) {
 
 const std::vector<BuiltinTasklet>& builtin_tasklets() {
   static const std::vector<BuiltinTasklet> all = {
-      {"sum", "u32 LE words -> u64 LE sum", "sum.cl", true, sum_sizes, sum_host},
-      {"histogram", "bytes -> 256 u64 LE counts", "histogram.cl", false, histogram_sizes, histogram_host},
-      {"sort", "u32 LE words -> ascending u32 LE words", "sort.cl", true, sort_sizes, sort_host},
+      {"sum", "u32 LE words -> u64 LE sum", "sum.cl", true, sum_sizes, [](uint64_t) -> uint64_t { return 8; },
+       sum_host},
+      {"histogram", "bytes -> 256 u64 LE counts", "histogram.cl", false, histogram_sizes,
+       [](uint64_t) -> uint64_t { return 256 * 8; }, histogram_host},
+      {"sort", "u32 LE words -> ascending u32 LE words", "sort.cl", true, sort_sizes,
+       [](uint64_t n) -> uint64_t { return n / 4 * 4; }, sort_host},
       {"prefix-sum", "u32 LE words -> inclusive prefix sums (mod 2^32)", "prefix_sum.cl", true, prefix_sum_sizes,
-       prefix_sum_host},
+       [](uint64_t n) -> uint64_t { return n / 4 * 4; }, prefix_sum_host},
   };
   return all;
+}
+
+TaskletConfig builtin_config(const BuiltinTasklet& tasklet, uint64_t input_len, uint32_t workers) {
+  TaskletConfig c;
+  c.workers = workers;
+  const RegionSizes need = tasklet.sizes(input_len, workers);
+  c.shared_bytes = need.shared_bytes;
+  c.scratch_bytes_per_worker = need.scratch_bytes_per_worker;
+  return c;
 }
 
 const BuiltinTasklet* find_builtin_tasklet(std::string_view name) {

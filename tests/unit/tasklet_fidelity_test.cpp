@@ -27,13 +27,10 @@ TEST_CASE("built-in tasklets: host and OpenCL outputs are byte-identical") {
       CAPTURE(t.name);
       CAPTURE(items);
       CAPTURE(w);
-      TaskletConfig config;
-      config.workers = w;
-      const RegionSizes need = t.sizes(input.size(), w);
-      config.shared_bytes = need.shared_bytes;
-      config.scratch_bytes_per_worker = need.scratch_bytes_per_worker;
+      TaskletConfig config = builtin_config(t, input.size(), w);
       if (rng() % 2) config.max_fuel = 1'000'000;
       const auto expected = builtin_expected_output(t.name, input);
+      REQUIRE(t.output_bytes(input.size()) == expected.size());
       const auto host = t.run_host(config, input);
       const auto device = run_opencl_tasklet(config, builtin_tasklet_source(t.kernel_file), std::string(t.name), input,
                                              expected.size(), {});
@@ -55,9 +52,7 @@ TEST_CASE("every worker count from 2 to 64 gives the same sort") {
   const auto expected = builtin_expected_output("sort", input);
   for (uint32_t w = 2; w <= 64; ++w) {
     CAPTURE(w);
-    TaskletConfig config;
-    config.workers = w;
-    config.shared_bytes = t.sizes(input.size(), w).shared_bytes;
+    const TaskletConfig config = builtin_config(t, input.size(), w);
     REQUIRE(t.run_host(config, input).output == expected);
     REQUIRE(run_opencl_tasklet(config, builtin_tasklet_source(t.kernel_file), "sort", input, expected.size(), {})
                 .result.output == expected);
@@ -67,10 +62,7 @@ TEST_CASE("every worker count from 2 to 64 gives the same sort") {
 TEST_CASE("fuel exhaustion mid-run is FuelExhausted on both targets") {
   std::vector<uint8_t> input(1 << 20, 1);
   const auto& t = *find_builtin_tasklet("histogram");
-  TaskletConfig config;
-  config.workers = 4;
-  config.shared_bytes = t.sizes(input.size(), 4).shared_bytes;
-  config.scratch_bytes_per_worker = t.sizes(input.size(), 4).scratch_bytes_per_worker;
+  TaskletConfig config = builtin_config(t, input.size(), 4);
   // Each lane pays per 64 KiB chunk of its share, rounding up to 4 KiB units.
   uint64_t need = 0;
   for (uint32_t i = 0; i < 3; ++i) {

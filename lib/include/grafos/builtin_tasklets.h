@@ -34,10 +34,14 @@ struct BuiltinTasklet {
   bool u32_input;                // input must be whole u32 words
   // The region sizes the tasklet needs for an input of `input_len` bytes.
   RegionSizes (*sizes)(uint64_t input_len, uint32_t workers);
+  // The size of its output for an input of `input_len` bytes.
+  uint64_t (*output_bytes)(uint64_t input_len);
   SharedTaskletResult (*run_host)(const TaskletConfig& config, std::span<const uint8_t> input);
 };
 
 const std::vector<BuiltinTasklet>& builtin_tasklets();
+// A configuration with the regions `tasklet` needs for `input_len` bytes.
+TaskletConfig builtin_config(const BuiltinTasklet& tasklet, uint64_t input_len, uint32_t workers);
 const BuiltinTasklet* find_builtin_tasklet(std::string_view name);
 
 // The tasklet's plain reference result, computed without the SDK (the
