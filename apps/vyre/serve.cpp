@@ -1,13 +1,4 @@
-#include <poll.h>
-#include <signal.h>
-#include <sys/signalfd.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include <iostream>
-#include <thread>
 
 #include "subcommands.h"
 #include "vyre/dispatch_server.h"

@@ -6,17 +6,16 @@
 #include <cstring>
 
 #include "grafos/tasklet.h"
+#include "vyre/detail/words.h"
 
 namespace grafos {
 
 namespace {
 
-uint32_t load_u32(const uint8_t* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;  // little-endian hosts (static_assert below)
-}
-static_assert(std::endian::native == std::endian::little, "the host tasklets read LE words directly");
+using vyre::detail::load_u32;
+// sort copies input words and every tasklet emits its results as native
+// u32/u64 arrays, which are the LE wire format only on LE hosts.
+static_assert(std::endian::native == std::endian::little, "the host tasklets emit native words as LE");
 
 template <typename Ctx>
 void pay_fuel(const Ctx& ctx, uint64_t bytes) {
