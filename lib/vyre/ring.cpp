@@ -418,6 +418,15 @@ void encode_ring_into(uint32_t slot_count, std::span<const SlotWrite> slots, Byt
   store_fence();
 }
 
+StatusCounts count_statuses(const RingView& ring) {
+  StatusCounts c;
+  for (const auto& s : ring.slots) {
+    if (s.status <= protocol::slot::FAULT) ++c.by_status[s.status];
+    else ++c.other;
+  }
+  return c;
+}
+
 RingView decode_ring(ByteSpan ring) {
   validate_ring_bytes(ring);
   RingView v;

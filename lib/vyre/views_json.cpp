@@ -60,14 +60,10 @@ json slot_json(const SlotView& s) {
 }
 
 json status_counts_json(const RingView& ring) {
-  uint64_t counts[protocol::slot::FAULT + 1] = {}, other = 0;
-  for (const auto& s : ring.slots) {
-    if (s.status <= protocol::slot::FAULT) ++counts[s.status];
-    else ++other;
-  }
+  const StatusCounts counts = count_statuses(ring);
   json out = json::object();
-  for (uint32_t st = protocol::slot::EMPTY; st <= protocol::slot::FAULT; ++st) out[status_label(st)] = counts[st];
-  out["other"] = other;
+  for (uint32_t st = protocol::slot::EMPTY; st <= protocol::slot::FAULT; ++st) out[status_label(st)] = counts.by_status[st];
+  out["other"] = counts.other;
   return out;
 }
 

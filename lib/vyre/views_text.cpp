@@ -37,15 +37,12 @@ std::string priority_label(uint32_t p) {
 
 std::string ring_text(const RingView& ring, bool all) {
   std::string out;
-  uint64_t counts[protocol::slot::FAULT + 1] = {}, other = 0;
-  for (const auto& s : ring.slots) {
-    if (s.status <= protocol::slot::FAULT) ++counts[s.status];
-    else ++other;
-  }
+  const StatusCounts counts = count_statuses(ring);
   appendf(out, "ring: %u slots (%llu bytes)", ring.slot_count, static_cast<unsigned long long>(ring.byte_len));
   for (uint32_t st = 0; st <= protocol::slot::FAULT; ++st)
-    if (counts[st]) appendf(out, ", %llu %s", static_cast<unsigned long long>(counts[st]), status_label(st).c_str());
-  if (other) appendf(out, ", %llu with unknown status", static_cast<unsigned long long>(other));
+    if (counts.by_status[st])
+      appendf(out, ", %llu %s", static_cast<unsigned long long>(counts.by_status[st]), status_label(st).c_str());
+  if (counts.other) appendf(out, ", %llu with unknown status", static_cast<unsigned long long>(counts.other));
   out += "\n";
   appendf(out, "%8s  %-9s  %-12s  %10s  %-8s  %s\n", "slot", "status", "opcode", "tenant", "priority", "args");
   for (const auto& s : ring.slots) {

@@ -130,6 +130,13 @@ struct RingView {
   std::vector<SlotView> slots;
 };
 
+// How many slots have each status (EMPTY..FAULT), and how many an unknown one.
+struct StatusCounts {
+  std::array<uint64_t, protocol::slot::FAULT + 1> by_status{};
+  uint64_t other = 0;
+};
+StatusCounts count_statuses(const RingView& ring);
+
 // Throws InvalidInput when the length is not a whole number of slots or
 // exceeds the u32 slot range.
 void validate_ring_bytes(ByteSpan ring);
