@@ -6,7 +6,8 @@
 //
 // Phase 0: each data lane counts its share (its work-items stride through
 // it and add their counts in local memory, synchronized by grafos_barrier);
-// the coordinator then adds the lanes' counts from their scratch regions.
+// the coordinator then adds the lanes' counts from their scratch regions
+// (grafos_sum_scratch_u64) and outputs the total (grafos_output_u64).
 #include "grafos_tasklet.clh"
 
 __kernel void grafos_worker(GRAFOS_PARAMS) {
@@ -37,9 +38,8 @@ __kernel void grafos_coordinator(GRAFOS_PARAMS) {
     grafos_run_phase(&c, 0);
     return;
   }
-  ulong lines = 0;
-  for (uint lane = 1; lane < c.workers; ++lane) lines += *(__global const ulong*)grafos_scratch_of(&c, lane);
-  *(__global ulong*)c.output = lines;
-  grafos_set_output(&c, 8);
+  ulong lines;
+  if (!grafos_sum_scratch_u64(&c, &lines)) return;
+  grafos_output_u64(&c, lines);
   grafos_finish(&c);
 }

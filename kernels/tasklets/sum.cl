@@ -42,13 +42,8 @@ __kernel void grafos_coordinator(GRAFOS_PARAMS) {
     grafos_run_phase(&c, 0);
     return;
   }
-  ulong total = 0;
-  for (uint lane = 1; lane < c.workers; ++lane) total += *(__global const ulong*)grafos_scratch_of(&c, lane);
-  if (c.output_cap < 8) {
-    grafos_fail(&c, GRAFOS_ERROR_BOUNDS, 8);
-    return;
-  }
-  *(__global ulong*)c.output = total;
-  grafos_set_output(&c, 8);
+  ulong total;
+  if (!grafos_sum_scratch_u64(&c, &total)) return;
+  grafos_output_u64(&c, total);
   grafos_finish(&c);
 }
