@@ -33,17 +33,25 @@ else fail "RLIMIT_FSIZE: exit $status, $(cat "$WORK/.err"), files: $(ls -A "$WOR
 "$PY" "$SRC/bench/make_ring_spec.py" 262144 "$WORK/spec256k.json"
 "$VYRE" encode-ring "$WORK/spec256k.json" -o "$WORK/new.bin"
 "$VYRE" encode-ring "$SRC/examples/ring-spec.json" -o "$WORK/old.bin"
-bad=0
-for i in $(seq 12); do
-  cp "$WORK/old.bin" "$WORK/target.bin"
-  "$VYRE" encode-ring "$WORK/spec256k.json" -o "$WORK/target.bin" &
-  pid=$!
-  sleep "0.0$((RANDOM % 10))$((RANDOM % 10))"
-  kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-  if ! cmp -s "$WORK/target.bin" "$WORK/old.bin" && ! cmp -s "$WORK/target.bin" "$WORK/new.bin"; then bad=$((bad + 1)); fi
-done
-if [[ $bad -eq 0 ]]; then pass; else fail "SIGKILL left $bad partial outputs"; fi
+# kill_replacing NAME RUNS MAX_DELAY OLD NEW TARGET CMD...: RUNS times, put OLD at
+# TARGET, start CMD (which writes NEW's bytes to TARGET), SIGKILL it after a random
+# delay below MAX_DELAY seconds; TARGET must always equal OLD or NEW.
+kill_replacing() {
+  local name="$1" runs="$2" max="$3" old="$4" new="$5" target="$6" bad=0 pid
+  shift 6
+  for _ in $(seq "$runs"); do
+    cp "$old" "$target"
+    "$@" &
+    pid=$!
+    sleep "$(awk -v m="$max" -v r="$RANDOM" 'BEGIN { printf "%.3f", m * r / 32768 }')"
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    if ! cmp -s "$target" "$old" && ! cmp -s "$target" "$new"; then bad=$((bad + 1)); fi
+  done
+  if [[ $bad -eq 0 ]]; then pass; else fail "$name: SIGKILL left $bad partial outputs"; fi
+}
+kill_replacing "encode-ring" 12 0.1 "$WORK/old.bin" "$WORK/new.bin" "$WORK/target.bin" \
+  "$VYRE" encode-ring "$WORK/spec256k.json" -o "$WORK/target.bin"
 
 # The same for a dispatch's --out-dir: each buffer old-and-complete or new-and-complete.
 "$VYRE" dispatch --backend reference --ring-spec "$WORK/spec256k.json" --out-dir "$WORK/d-new" --report /dev/null
@@ -95,15 +103,6 @@ else fail "run-tasklet RLIMIT_FSIZE: exit $status, $(cat "$WORK/.err")"; fi
 # SIGKILL at random points of a tasklet that replaces an existing output.
 "$GRAFOS" run-tasklet sort --workers 3 --input "$WORK/keys.bin" --output "$WORK/sorted-new.bin"
 printf 'old output' > "$WORK/sorted-old.bin"
-bad=0
-for i in $(seq 8); do
-  cp "$WORK/sorted-old.bin" "$WORK/sorted.bin"
-  "$GRAFOS" run-tasklet sort --workers 3 --input "$WORK/keys.bin" --output "$WORK/sorted.bin" &
-  pid=$!
-  sleep "0.$((RANDOM % 10))"
-  kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-  if ! cmp -s "$WORK/sorted.bin" "$WORK/sorted-old.bin" && ! cmp -s "$WORK/sorted.bin" "$WORK/sorted-new.bin"; then bad=$((bad + 1)); fi
-done
-if [[ $bad -eq 0 ]]; then pass; else fail "SIGKILL left $bad partial tasklet outputs"; fi
+kill_replacing "run-tasklet" 8 1.0 "$WORK/sorted-old.bin" "$WORK/sorted-new.bin" "$WORK/sorted.bin" \
+  "$GRAFOS" run-tasklet sort --workers 3 --input "$WORK/keys.bin" --output "$WORK/sorted.bin"
 finish
