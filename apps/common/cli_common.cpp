@@ -28,6 +28,24 @@ std::string& add_output_option(CLI::App& cmd, std::shared_ptr<std::string> out) 
   return *out;
 }
 
+Progress::Progress(std::string label, bool quiet)
+    : enabled_(!quiet && ::isatty(STDERR_FILENO)), label_(std::move(label)) {}
+
+Progress::~Progress() {
+  if (drawn_) std::fprintf(stderr, "\r\033[K");
+}
+
+void Progress::update(uint64_t done, uint64_t total, const std::string& detail) {
+  if (!enabled_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (drawn_ && done < total && now - last_ < std::chrono::milliseconds(100)) return;
+  last_ = now;
+  drawn_ = true;
+  std::fprintf(stderr, "\r\033[K%s %llu/%llu%s%s", label_.c_str(), static_cast<unsigned long long>(done),
+               static_cast<unsigned long long>(total), detail.empty() ? "" : "  ", detail.c_str());
+  std::fflush(stderr);
+}
+
 namespace {
 
 // Turns SIGINT and SIGTERM into a stop request: the signals are blocked in

@@ -3,6 +3,8 @@
 // input/output conventions ("-" for stdin/stdout).
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -56,6 +58,24 @@ using ErrorExitCode = std::optional<int> (*)(const std::exception& e);
 // The error with the file it came from in front, and for a missing word the
 // byte offset of that word.
 Error in_file(const Error& e, const std::string& path);
+
+// A one-line progress display on stderr for long work: drawn only when
+// stderr is a terminal and --quiet was not given (pipelines and CI logs stay
+// clean), redrawn at most ten times a second, erased when done.
+class Progress {
+ public:
+  Progress(std::string label, bool quiet);
+  ~Progress();
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+  void update(uint64_t done, uint64_t total, const std::string& detail = {});
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+  std::string label_;
+  std::chrono::steady_clock::time_point last_{};
+};
 
 // Options shared by several subcommands.
 std::string& add_output_option(CLI::App& cmd, std::shared_ptr<std::string> out);

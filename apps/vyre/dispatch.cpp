@@ -1,4 +1,6 @@
 #include <chrono>
+#include <cstdio>
+#include <optional>
 #include <cstdlib>
 #include <filesystem>
 
@@ -8,14 +10,38 @@
 #include "vyre/file_io.h"
 #include "vyre/opencl_dispatch.h"
 #include "vyre/reference_interpreter.h"
+#include "vyre/replay.h"
 #include "vyre/ring_spec.h"
 
 namespace vyre::cli {
 
+namespace {
+
+// VRRL0001 keeps args 0..3 only: say which slots lost argument words, and
+// when the log wrapped over older records.
+void report_recording(const std::string& path, const RecordSummary& r) {
+  if (!r.truncated_slots.empty()) {
+    std::string list;
+    for (size_t i = 0; i < r.truncated_slots.size() && i < 8; ++i) list += (i ? ", " : "") + std::to_string(r.truncated_slots[i]);
+    if (r.truncated_slots.size() > 8) list += ", ...";
+    std::fprintf(stderr,
+                 "vyre dispatch: warning: %s: %zu slots have argument words beyond arg3 (slots %s); a VRRL0001 record "
+                 "keeps args 0..3, so a replay runs them with zeros there\n",
+                 path.c_str(), r.truncated_slots.size(), list.c_str());
+  }
+  if (r.overwritten)
+    std::fprintf(stderr, "vyre dispatch: warning: %s: the log wrapped and %llu older records were overwritten; pass "
+                         "--record-capacity to create a larger log\n",
+                 path.c_str(), static_cast<unsigned long long>(r.overwritten));
+}
+
+}  // namespace
+
 Runner setup_dispatch(CLI::App& cmd) {
   struct Options {
     std::string ring, ring_spec, control, debug_log, io_queue, out_dir, report = "-", backend = "opencl", device, mode = "once",
-                                                                      resources, server;
+                                                                      resources, server, record;
+    uint64_t record_capacity = 65536;
     uint32_t max_iterations = 1, workgroup_size = 0, guard_bytes = 0;
     bool no_cache = false;
   };
@@ -48,6 +74,12 @@ Runner setup_dispatch(CLI::App& cmd) {
   cmd.add_option("--guard-bytes", o->guard_bytes,
                  "Surround every device buffer with this many guard bytes and fail if the kernel touches one")
       ->check(CLI::Range(1u, 1u << 20));
+  cmd.add_option("--record", o->record,
+                 "Append every PUBLISHED slot to this VRRL0001 replay log before running (created when missing); "
+                 "replay it with vyre replay");
+  cmd.add_option("--record-capacity", o->record_capacity, "Records of a log that --record creates (it then wraps)")
+      ->check(CLI::Range(uint64_t{1}, protocol::replay::MAX_REPLAY_RECORDS))
+      ->capture_default_str();
   cmd.add_option("--server", o->server, "Run on the `vyre serve` at this socket (default $VYRE_SERVER when set)");
   return [o, ring, spec](std::stop_token stop) {
     const auto started = std::chrono::steady_clock::now();
@@ -69,6 +101,14 @@ Runner setup_dispatch(CLI::App& cmd) {
     if (!o->debug_log.empty()) buffers.debug_log = load(o->debug_log, "debug log"), names.debug_log = o->debug_log;
     if (!o->io_queue.empty()) buffers.io_queue = load(o->io_queue, "io queue"), names.io_queue = o->io_queue;
     validate_dispatch_buffers(buffers, names);  // before any device work
+    // What was published is recorded before the run, so a dispatch that then
+    // fails can still be replayed.
+    std::optional<RecordSummary> recorded;
+    if (!o->record.empty()) {
+      if (o->record == "-") throw Error::usage("--record needs a file (the log is appended to)", "name a .vrrl file");
+      recorded = record_to_log_file(o->record, o->record_capacity, buffers.ring, buffers.control);
+      report_recording(o->record, *recorded);
+    }
 
     DispatchOptions options;
     options.mode = o->mode == "once" ? DispatchMode::Once : DispatchMode::Persistent;
@@ -100,16 +140,10 @@ Runner setup_dispatch(CLI::App& cmd) {
     result.timings.total_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 
-    if (!o->out_dir.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(o->out_dir, ec);
-      if (ec) throw Error::io(o->out_dir, "cannot create the output directory: " + ec.message(), "check the path");
-      write_output(o->out_dir + "/control.bin", result.buffers.control, OutputKind::Binary);
-      write_output(o->out_dir + "/ring.bin", result.buffers.ring, OutputKind::Binary);
-      write_output(o->out_dir + "/debug_log.bin", result.buffers.debug_log, OutputKind::Binary);
-      write_output(o->out_dir + "/io_queue.bin", result.buffers.io_queue, OutputKind::Binary);
-    }
-    write_output(o->report, dispatch_report_json(result, options).dump(2) + "\n", OutputKind::Text);
+    if (!o->out_dir.empty()) write_buffers_to_dir(o->out_dir, result.buffers);
+    nlohmann::json report = dispatch_report_json(result, options);
+    if (recorded) report["record"] = record_summary_json(o->record, *recorded);
+    write_output(o->report, report.dump(2) + "\n", OutputKind::Text);
     return kExitOk;
   };
 }

@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
        kExitInvalidInput},
       {"decode-debug", "Decode PRINTF records of a debug log", setup_decode_debug},
       {"dispatch", "Run a ring on an OpenCL device or the reference interpreter", setup_dispatch},
+      {"replay", "Replay a VRRL0001 log epoch by epoch and compare observable streams (exit 1: streams differ)",
+       setup_replay, kExitInvalidInput},
       {"devices", "List OpenCL devices and their limits", setup_devices},
       {"serve", "Keep a device context and the kernel ready for vyre dispatch --server", setup_serve},
   };

@@ -14,4 +14,5 @@ Runner setup_dispatch(CLI::App& cmd);
 Runner setup_devices(CLI::App& cmd);
 Runner setup_serve(CLI::App& cmd);
 Runner setup_diff(CLI::App& cmd);
+Runner setup_replay(CLI::App& cmd);
 }  // namespace vyre::cli

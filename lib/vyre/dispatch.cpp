@@ -10,6 +10,7 @@
 
 #include "vyre/debug_log.h"
 #include "vyre/error.h"
+#include "vyre/file_io.h"
 #include "vyre/io_queue.h"
 #include "vyre/ring.h"
 #include "vyre/ring_spec.h"
@@ -81,6 +82,16 @@ ResourceMap parse_resource_map(std::string_view text, std::string_view source) {
     map[id] = file.string();
   }
   return map;
+}
+
+void write_buffers_to_dir(const std::string& dir, const DispatchBuffers& b) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error::io(dir, "cannot create the output directory: " + ec.message(), "check the path");
+  write_output(dir + "/control.bin", b.control, OutputKind::Binary);
+  write_output(dir + "/ring.bin", b.ring, OutputKind::Binary);
+  write_output(dir + "/debug_log.bin", b.debug_log, OutputKind::Binary);
+  write_output(dir + "/io_queue.bin", b.io_queue, OutputKind::Binary);
 }
 
 std::vector<IoServiced> pump_io_queue(MutableByteSpan io_queue, const ResourceMap& resources, uint32_t pass) {

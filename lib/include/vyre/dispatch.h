@@ -116,6 +116,10 @@ class PassRunner {
 // dispatch ends and reports the stalled slots (io_stalled_*).
 DispatchResult run_dispatch(PassRunner& runner, DispatchBuffers buffers, const DispatchOptions& options);
 
+// Writes control.bin, ring.bin, debug_log.bin and io_queue.bin into `dir`
+// (created if needed), each atomically.
+void write_buffers_to_dir(const std::string& dir, const DispatchBuffers& buffers);
+
 // The host pump: claims PUBLISHED requests and completes each OK when its
 // resource id maps to a readable file, ERROR otherwise.
 std::vector<IoServiced> pump_io_queue(MutableByteSpan io_queue, const ResourceMap& resources, uint32_t pass);

@@ -1,0 +1,149 @@
+#include <filesystem>
+
+#include "subcommands.h"
+#include "vyre/backend.h"
+#include "vyre/file_io.h"
+#include "vyre/replay.h"
+
+namespace vyre::cli {
+
+// 0: replayed (and, with --compare, the streams agree); 1: the streams
+// differ; 2: invalid input or usage; 3: I/O. The same convention as diff, so
+// `vyre replay log.vrrl --backend reference --compare opencl` gates CI.
+Runner setup_replay(CLI::App& cmd) {
+  struct Options {
+    std::string log, backend = "opencl", device, compare, control, debug_log, io_queue, resources, mode = "once", output = "-",
+                     out_dir;
+    std::optional<uint32_t> from_epoch, to_epoch;
+    uint32_t tenants = kDefaultTenants, observables = kDefaultObservables, slot_count = 0, max_iterations = 1, workgroup_size = 0;
+    bool no_cache = false, json = false, quiet = false;
+  };
+  auto o = std::make_shared<Options>();
+  cmd.add_option("LOG", o->log, "VRRL0001 replay log (vyre dispatch --record, or upstream's RingLog), or - for stdin")
+      ->required();
+  cmd.add_option("--from-epoch", o->from_epoch, "Replay only records of this epoch and later");
+  cmd.add_option("--to-epoch", o->to_epoch, "Replay only records of this epoch and earlier");
+  cmd.add_option("--backend", o->backend, "opencl or reference (the CPU interpreter)")
+      ->check(CLI::IsMember({"opencl", "reference"}))
+      ->capture_default_str();
+  cmd.add_option("--device", o->device, "OpenCL device: platform:device or a name substring (see vyre devices)");
+  cmd.add_option("--compare", o->compare,
+                 "Replay on this backend too and compare the streams: reference, opencl, opencl:DEVICE, or a stream "
+                 "file written by vyre replay --json");
+  cmd.add_option("--control", o->control,
+                 "Starting control buffer (default: vyre dispatch's, with --tenants and --observables, and EPOCH "
+                 "set to the first replayed round's)");
+  cmd.add_option("--tenants", o->tenants, "Authorized tenants of the default control")
+      ->check(CLI::Range(0u, 32u))
+      ->capture_default_str();
+  cmd.add_option("--observables", o->observables, "Observable words of the default control")
+      ->check(CLI::Range(0u, protocol::MAX_ENCODED_OBSERVABLE_SLOTS))
+      ->capture_default_str();
+  cmd.add_option("--slot-count", o->slot_count, "Ring size (default: the largest recorded slot index + 1)")
+      ->check(CLI::Range(1u, protocol::MAX_ENCODED_RING_SLOTS));
+  cmd.add_option("--debug-log", o->debug_log, "Starting debug log (default: 64 records)");
+  cmd.add_option("--io-queue", o->io_queue, "Starting IO queue (default: 64 slots)");
+  cmd.add_option("--resources", o->resources, "JSON map of LOAD_MISS resource ids to files");
+  cmd.add_option("--mode", o->mode, "once or persistent, as for vyre dispatch")
+      ->check(CLI::IsMember({"once", "persistent"}))
+      ->capture_default_str();
+  cmd.add_option("--max-iterations", o->max_iterations, "Iterations per launch in persistent mode")
+      ->check(CLI::Range(1u, 1u << 20))
+      ->capture_default_str();
+  cmd.add_option("--workgroup-size", o->workgroup_size, "Work-items per group")->check(CLI::Range(1u, 1u << 16));
+  cmd.add_flag("--no-cache", o->no_cache, "Build the kernel from source, bypassing the program cache");
+  cmd.add_flag("--json", o->json, "Print the stream as JSON (schemas/replay-stream.schema.json)");
+  add_output_option(cmd, std::shared_ptr<std::string>(o, &o->output));
+  cmd.add_option("--out-dir", o->out_dir, "Write the buffers left by the last round here (atomically)");
+  cmd.add_flag("-q,--quiet", o->quiet, "No progress on stderr");
+  return [o](std::stop_token stop) {
+    if (o->from_epoch && o->to_epoch && *o->from_epoch > *o->to_epoch)
+      throw Error::usage("--from-epoch " + std::to_string(*o->from_epoch) + " is after --to-epoch " +
+                             std::to_string(*o->to_epoch),
+                         "swap them");
+    const ReplayLog log = [&] {
+      try {
+        return ReplayLog::parse(read_input(o->log));
+      } catch (const Error& e) {
+        throw in_file(e, o->log);
+      }
+    }();
+    const std::vector<RecordedSlot> records = [&] {
+      try {
+        return log.records();
+      } catch (const Error& e) {
+        throw in_file(e, o->log);
+      }
+    }();
+    const auto plan = plan_replay(records, o->from_epoch, o->to_epoch);
+
+    ReplayOptions options;
+    auto load = [](const std::string& path, const char* kind) {
+      try {
+        return read_input(path);
+      } catch (const Error& e) {
+        throw e.with_context(kind);
+      }
+    };
+    if (!o->control.empty()) options.control = load(o->control, "control");
+    if (!o->debug_log.empty()) options.debug_log = load(o->debug_log, "debug log");
+    if (!o->io_queue.empty()) options.io_queue = load(o->io_queue, "io queue");
+    options.tenants = o->tenants;
+    options.observables = o->observables;
+    options.slot_count = o->slot_count;
+    options.dispatch.mode = o->mode == "once" ? DispatchMode::Once : DispatchMode::Persistent;
+    options.dispatch.max_iterations = o->max_iterations;
+    options.dispatch.workgroup_size = o->workgroup_size;
+    options.dispatch.cancel = stop;
+    if (!o->resources.empty()) options.dispatch.resources = parse_resource_map(read_text_input(o->resources), o->resources);
+
+    BackendChoice mine;
+    mine.backend = o->backend;
+    mine.opencl = OpenClOptions{o->device, !o->no_cache, o->workgroup_size, 0};
+    auto replay_on = [&](const BackendChoice& choice, DispatchBuffers* last) {
+      Progress progress("replay on " + choice.label() + ": round", o->quiet);
+      ReplayOptions opts = options;
+      opts.on_round = [&](size_t done, size_t total) { progress.update(done, total); };
+      auto runner = make_pass_runner(choice);
+      ReplayStream s = run_replay(*runner, plan, opts, last);
+      s.log = display_name(o->log);
+      s.records_in_log = records.size();
+      s.from_epoch = o->from_epoch;
+      s.to_epoch = o->to_epoch;
+      return s;
+    };
+    DispatchBuffers last;
+    const ReplayStream stream = replay_on(mine, &last);
+
+    std::optional<ReplayStream> other;
+    std::string other_label;
+    if (!o->compare.empty()) {
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(o->compare, ec)) {
+        other = parse_replay_stream(read_text_input(o->compare), o->compare);
+        other_label = o->compare;
+      } else {
+        BackendChoice theirs = parse_backend_spec(o->compare, "--compare");
+        theirs.opencl.use_cache = !o->no_cache;
+        theirs.opencl.workgroup_size = o->workgroup_size;
+        other = replay_on(theirs, nullptr);
+        other_label = theirs.label();
+      }
+    }
+    const auto diffs = other ? compare_replay_streams(stream, *other) : std::vector<StreamDifference>{};
+
+    if (!o->out_dir.empty()) write_buffers_to_dir(o->out_dir, last);
+    if (o->json) {
+      nlohmann::json doc = replay_stream_json(stream);
+      if (other) doc["compare"] = stream_differences_json(diffs, other_label);
+      write_output(o->output, doc.dump(2) + "\n", OutputKind::Text);
+    } else {
+      std::string text = replay_stream_text(stream);
+      if (other) text += stream_differences_text(diffs, mine.label(), other_label);
+      write_output(o->output, text, OutputKind::Text);
+    }
+    return diffs.empty() ? kExitOk : 1;
+  };
+}
+
+}  // namespace vyre::cli
