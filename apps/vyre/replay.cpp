@@ -13,7 +13,8 @@ namespace vyre::cli {
 Runner setup_replay(CLI::App& cmd) {
   struct Options {
     std::string log, backend = "opencl", device, compare, control, debug_log, io_queue, resources, mode = "once", output = "-",
-                     out_dir;
+                     out_dir,
+                     rounds = "epoch";
     std::optional<uint32_t> from_epoch, to_epoch;
     uint32_t tenants = kDefaultTenants, observables = kDefaultObservables, slot_count = 0, max_iterations = 1, workgroup_size = 0;
     bool no_cache = false, json = false, quiet = false;
@@ -23,6 +24,11 @@ Runner setup_replay(CLI::App& cmd) {
       ->required();
   cmd.add_option("--from-epoch", o->from_epoch, "Replay only records of this epoch and later");
   cmd.add_option("--to-epoch", o->to_epoch, "Replay only records of this epoch and earlier");
+  cmd.add_option("--rounds", o->rounds,
+                 "Where a dispatch ends: epoch (a new ring per epoch or repeated slot) or dispatch (also per "
+                 "timestamp: each `vyre dispatch --record` run)")
+      ->check(CLI::IsMember({"epoch", "dispatch"}))
+      ->capture_default_str();
   cmd.add_option("--backend", o->backend, "opencl or reference (the CPU interpreter)")
       ->check(CLI::IsMember({"opencl", "reference"}))
       ->capture_default_str();
@@ -75,7 +81,9 @@ Runner setup_replay(CLI::App& cmd) {
         throw in_file(e, o->log);
       }
     }();
-    const auto plan = plan_replay(records, o->from_epoch, o->to_epoch);
+    const RoundSplit split = o->rounds == "epoch" ? RoundSplit::Epoch : RoundSplit::Dispatch;
+    const auto plan = plan_replay(records, o->from_epoch, o->to_epoch, split);
+    const size_t dispatch_rounds = plan_replay(records, o->from_epoch, o->to_epoch, RoundSplit::Dispatch).size();
 
     ReplayOptions options;
     auto load = [](const std::string& path, const char* kind) {
@@ -109,6 +117,8 @@ Runner setup_replay(CLI::App& cmd) {
       s.log = display_name(o->log);
       s.records_in_log = records.size();
       s.from_epoch = o->from_epoch;
+      s.split = split;
+      s.dispatch_rounds = dispatch_rounds;
       s.to_epoch = o->to_epoch;
       return s;
     };

@@ -86,12 +86,14 @@ nlohmann::json record_summary_json(const std::string& path, const RecordSummary&
 }
 
 std::vector<ReplayRoundPlan> plan_replay(std::span<const RecordedSlot> records, std::optional<uint32_t> from_epoch,
-                                         std::optional<uint32_t> to_epoch) {
+                                         std::optional<uint32_t> to_epoch, RoundSplit split) {
   std::vector<ReplayRoundPlan> rounds;
   std::unordered_set<uint32_t> used;
   for (const RecordedSlot& r : records) {
     if ((from_epoch && r.epoch < *from_epoch) || (to_epoch && r.epoch > *to_epoch)) continue;
-    if (rounds.empty() || rounds.back().epoch != r.epoch || used.contains(r.slot_idx)) {
+    const bool new_dispatch = split == RoundSplit::Dispatch && !rounds.empty() &&
+                              rounds.back().slots.back().timestamp_ns != r.timestamp_ns;
+    if (rounds.empty() || rounds.back().epoch != r.epoch || used.contains(r.slot_idx) || new_dispatch) {
       rounds.push_back({r.epoch, {}});
       used.clear();
     }
@@ -214,6 +216,7 @@ nlohmann::json replay_stream_json(const ReplayStream& s) {
                       {"wall_ms", r.wall_ms}});
   }
   return {{"log", s.log},
+          {"rounds_split", s.split == RoundSplit::Epoch ? "epoch" : "dispatch"},
           {"records_in_log", s.records_in_log},
           {"records_replayed", s.records_replayed},
           {"from_epoch", s.from_epoch ? json(*s.from_epoch) : json(nullptr)},
@@ -343,6 +346,10 @@ std::string replay_stream_text(const ReplayStream& s) {
     if (r.recorded_epoch != r.epoch_before) out << "  (recorded at epoch " << r.recorded_epoch << ")";
     out << "\n";
   }
+  if (s.split == RoundSplit::Epoch && s.dispatch_rounds > s.rounds.size())
+    out << "note: some rounds hold records with different timestamps; if they came from separate `vyre dispatch "
+           "--record` runs, --rounds dispatch replays them as "
+        << s.dispatch_rounds << " rounds\n";
   if (const uint32_t m = s.epoch_mismatches())
     out << m << (m == 1 ? " round" : " rounds")
         << " started at an epoch other than the recorded one: the original run carried a control buffer this replay "

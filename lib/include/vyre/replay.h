@@ -54,9 +54,19 @@ struct ReplayRoundPlan {
   std::vector<RecordedSlot> slots;  // in log order
 };
 
+// Where one dispatch ends and the next begins. The log does not say, so:
+// Epoch - a new round when the epoch changes or a slot index repeats (works
+//   for any VRRL0001 log; two dispatches at one epoch on disjoint slots
+//   become one round);
+// Dispatch - also whenever the timestamp changes: `vyre dispatch --record`
+//   stamps all records of one dispatch with one timestamp, so each recorded
+//   dispatch becomes its own round (a log whose every record has its own
+//   timestamp, as upstream's publisher writes, replays one slot per round).
+enum class RoundSplit { Epoch, Dispatch };
+
 // Records in replay order -> rounds, keeping epochs in [from, to].
 std::vector<ReplayRoundPlan> plan_replay(std::span<const RecordedSlot> records, std::optional<uint32_t> from_epoch,
-                                         std::optional<uint32_t> to_epoch);
+                                         std::optional<uint32_t> to_epoch, RoundSplit split = RoundSplit::Epoch);
 
 // The ring of one round: `slot_count` slots, each recorded slot PUBLISHED.
 // InvalidInput when a slot index is not below slot_count.
@@ -92,6 +102,10 @@ struct ReplayRound {
 
 struct ReplayStream {
   std::string log;  // where the records came from
+  RoundSplit split = RoundSplit::Epoch;
+  // With RoundSplit::Epoch: how many rounds --rounds dispatch would make
+  // (more means dispatches were merged; the text output says so).
+  size_t dispatch_rounds = 0;
   uint64_t records_in_log = 0, records_replayed = 0;
   std::optional<uint32_t> from_epoch, to_epoch;
   uint32_t slot_count = 0;
