@@ -28,6 +28,29 @@ std::string& add_output_option(CLI::App& cmd, std::shared_ptr<std::string> out) 
   return *out;
 }
 
+// "4096", "4K", "1M", "2G" (binary multiples), as a byte count.
+uint64_t parse_size(const std::string& text, const std::string& option) {
+  size_t used = 0;
+  unsigned long long value = 0;
+  try {
+    value = std::stoull(text, &used, 10);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0)
+    throw Error::usage(option + " " + text + " is not a size", "write a number with an optional K, M or G suffix");
+  std::string suffix = text.substr(used);
+  uint64_t mult = 1;
+  if (suffix == "K" || suffix == "k" || suffix == "KiB") mult = 1ull << 10;
+  else if (suffix == "M" || suffix == "m" || suffix == "MiB") mult = 1ull << 20;
+  else if (suffix == "G" || suffix == "g" || suffix == "GiB") mult = 1ull << 30;
+  else if (!suffix.empty() && suffix != "B")
+    throw Error::usage(option + " " + text + " has an unknown suffix \"" + suffix + "\"", "use K, M or G");
+  if (value > UINT64_MAX / mult) throw Error::usage(option + " " + text + " is too large", "use a smaller size");
+  return value * mult;
+}
+
+
 Progress::Progress(std::string label, bool quiet)
     : enabled_(!quiet && ::isatty(STDERR_FILENO)), label_(std::move(label)) {}
 

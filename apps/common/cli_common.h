@@ -77,6 +77,10 @@ class Progress {
   std::chrono::steady_clock::time_point last_{};
 };
 
+// "4096", "4K", "1M", "2G" (binary multiples) as a byte count; a usage error
+// naming `option` otherwise.
+uint64_t parse_size(const std::string& text, const std::string& option);
+
 // Options shared by several subcommands.
 std::string& add_output_option(CLI::App& cmd, std::shared_ptr<std::string> out);
 

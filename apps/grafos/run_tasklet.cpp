@@ -1,43 +1,15 @@
 #include <chrono>
-#include <cmath>
-#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
-#include "grafos/builtin_tasklets.h"
 #include "grafos/error.h"
-#include "grafos/opencl_target.h"
+#include "grafos/tasklet_job.h"
 #include "subcommands.h"
 #include "vyre/error.h"
 #include "vyre/file_io.h"
 
 namespace grafos_cli {
 
-namespace {
-
-// "4096", "4K", "1M", "2G" (binary multiples), as a byte count.
-uint64_t parse_size(const std::string& text, const std::string& option) {
-  size_t used = 0;
-  unsigned long long value = 0;
-  try {
-    value = std::stoull(text, &used, 10);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0)
-    throw vyre::Error::usage(option + " " + text + " is not a size", "write a number with an optional K, M or G suffix");
-  std::string suffix = text.substr(used);
-  uint64_t mult = 1;
-  if (suffix == "K" || suffix == "k" || suffix == "KiB") mult = 1ull << 10;
-  else if (suffix == "M" || suffix == "m" || suffix == "MiB") mult = 1ull << 20;
-  else if (suffix == "G" || suffix == "g" || suffix == "GiB") mult = 1ull << 30;
-  else if (!suffix.empty() && suffix != "B")
-    throw vyre::Error::usage(option + " " + text + " has an unknown suffix \"" + suffix + "\"", "use K, M or G");
-  if (value > UINT64_MAX / mult) throw vyre::Error::usage(option + " " + text + " is too large", "use a smaller size");
-  return value * mult;
-}
-
-}  // namespace
 
 vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
   struct Options {
@@ -67,77 +39,51 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
   cmd.add_flag("--no-cache", o->no_cache, "Build OpenCL programs from source, bypassing the program cache");
   return [o, fuel](std::stop_token stop) {
     const auto started = std::chrono::steady_clock::now();
-    const bool is_file = o->tasklet.size() > 3 && o->tasklet.substr(o->tasklet.size() - 3) == ".cl";
-    const grafos::BuiltinTasklet* builtin = is_file ? nullptr : grafos::find_builtin_tasklet(o->tasklet);
-    if (!is_file && !builtin) {
-      std::string names;
-      for (const auto& t : grafos::builtin_tasklets()) names += " " + std::string(t.name);
-      throw vyre::Error::usage("unknown tasklet \"" + o->tasklet + "\"", "use one of" + names + ", or a FILE.cl");
-    }
-    if (is_file && o->target == "host")
-      throw vyre::Error::usage("a FILE.cl tasklet runs only on the opencl target", "add --target opencl");
-    // Absurd worker counts fail here, before anything is read or allocated.
+    // Absurd worker counts fail here, before anything is read or built.
     if (o->workers > grafos::kMaxWorkers || o->workers < 2) {
       grafos::TaskletConfig early;
       early.workers = o->workers;
       grafos::validate_config(early);
     }
-
+    grafos::TaskletJob job({o->tasklet, o->target, {o->device, !o->no_cache, o->local_size}});
     const vyre::Bytes input = o->input.empty() ? vyre::Bytes{} : vyre::read_input(o->input);
-    if (builtin && builtin->u32_input && input.size() % 4 != 0)
-      throw vyre::Error::invalid_input(vyre::display_name(o->input),
-                                       "input of " + std::string(builtin->name) + " has " +
-                                           std::to_string(input.size()) + " bytes, not whole u32 words",
-                                       "pass little-endian u32 words (a multiple of 4 bytes)");
+    job.check_input(input, vyre::display_name(o->input));
 
     grafos::TaskletConfig config;
     config.workers = o->workers;
     config.cores = o->cores;
     config.cancel = stop;
-    if (!o->max_memory.empty()) config.max_linear_memory = parse_size(o->max_memory, "--max-linear-memory");
+    if (!o->max_memory.empty()) config.max_linear_memory = vyre::cli::parse_size(o->max_memory, "--max-linear-memory");
     if (fuel->count()) config.max_fuel = o->fuel;
     if (o->timeout > 0)
       config.deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                       std::chrono::duration<double>(o->timeout));
-    grafos::RegionSizes need = builtin ? builtin->sizes(input.size(), o->workers) : grafos::RegionSizes{};
-    config.shared_bytes = o->shared.empty() ? need.shared_bytes : parse_size(o->shared, "--shared-bytes");
+    const grafos::RegionSizes need = job.needed(input.size(), o->workers);
+    config.shared_bytes = o->shared.empty() ? need.shared_bytes : vyre::cli::parse_size(o->shared, "--shared-bytes");
     config.scratch_bytes_per_worker =
-        o->scratch.empty() ? need.scratch_bytes_per_worker : parse_size(o->scratch, "--scratch-bytes-per-worker");
+        o->scratch.empty() ? need.scratch_bytes_per_worker : vyre::cli::parse_size(o->scratch, "--scratch-bytes-per-worker");
     if (config.shared_bytes < need.shared_bytes || config.scratch_bytes_per_worker < need.scratch_bytes_per_worker)
       throw grafos::TaskletError(grafos::TaskletErrorKind::InvalidConfig,
-                                 "invalid tasklet configuration: " + std::string(builtin->name) + " needs " +
+                                 "invalid tasklet configuration: " + job.name() + " needs " +
                                      std::to_string(need.shared_bytes) + " shared bytes and " +
                                      std::to_string(need.scratch_bytes_per_worker) +
                                      " scratch bytes per worker for this input. Fix: raise the sizes or leave them out");
     grafos::validate_config(config);
 
-    grafos::SharedTaskletResult result;
-    std::string device = "host threads";
-    double kernel_ms = -1;
-    if (o->target == "host") {
-      result = builtin->run_host(config, input);
-    } else {
-      const std::string source = is_file ? vyre::read_text_input(o->tasklet)
-                                         : grafos::builtin_tasklet_source(builtin->kernel_file);
-      // Built-ins know their output size; a FILE.cl gets room for its input
-      // or 1 MiB, whichever is larger.
-      const uint64_t capacity =
-          builtin ? builtin->output_bytes(input.size()) : std::max<uint64_t>(input.size(), 1u << 20);
-      auto run = grafos::run_opencl_tasklet(config, source, is_file ? o->tasklet : std::string(builtin->name), input,
-                                            capacity, {o->device, !o->no_cache, o->local_size});
-      result = std::move(run.result);
-      device = run.device;
-      kernel_ms = run.kernel_ms;
-    }
+    grafos::TaskletJobRun run = job.run(config, input);
+    const grafos::SharedTaskletResult& result = run.result;
+    // A one-shot run's wall time includes choosing the device and building.
+    const double wall_ms = result.wall_ms + job.setup_ms();
+    const double kernel_ms = run.kernel_ms;
     vyre::write_output(o->output, vyre::ByteSpan(result.output), vyre::OutputKind::Binary);
     if (!o->report.empty()) {
       nlohmann::json phases = nlohmann::json::array();
       for (const auto& p : result.phase_stats) phases.push_back({{"lanes", p.lanes}, {"wall_ms", p.wall_ms}});
-      const double wall_s = result.wall_ms / 1e3;
+      const double wall_s = wall_ms / 1e3;
       nlohmann::json report = {
-          {"tasklet", is_file ? std::filesystem::path(o->tasklet).filename().string() : std::string(builtin->name)},
+          {"tasklet", job.name()},
           {"target", o->target},
-          {"device", device},
+          {"device", job.device()},
           {"workers", config.workers},
           {"cores", config.cores ? config.cores : config.workers},
           {"shared_bytes", config.shared_bytes},
@@ -148,7 +94,7 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
                     {"used", result.fuel_consumed}}},
           {"phases", result.phases},
           {"phase_stats", phases},
-          {"wall_ms", result.wall_ms},
+          {"wall_ms", wall_ms},
           {"kernel_ms", kernel_ms >= 0 ? nlohmann::json(kernel_ms) : nlohmann::json(nullptr)},
           {"bytes_per_second", wall_s > 0 ? nlohmann::json(input.size() / wall_s) : nlohmann::json(nullptr)}};
       vyre::write_output(o->report, report.dump(2) + "\n", vyre::OutputKind::Text);

@@ -57,45 +57,78 @@ const std::string& builtin_tasklet_source(std::string_view kernel_file) {
   return it->second;
 }
 
-OpenClTaskletRun run_opencl_tasklet(const TaskletConfig& config, const std::string& source, const std::string& name,
-                                    std::span<const uint8_t> input, uint64_t output_capacity,
-                                    const OpenClTaskletOptions& options) {
-  validate_config(config);
+struct OpenClTasklet::State {
+  std::string name;
+  vyre::SelectedDevice dev;
+  cl::Context ctx;
+  cl::CommandQueue q;
+  cl::Kernel coordinator, worker;
+  uint32_t local = 0;
+  double build_ms = 0, setup_ms = 0;
+};
+
+OpenClTasklet::OpenClTasklet(const std::string& source, const std::string& name, const OpenClTaskletOptions& options)
+    : s_(std::make_unique<State>()) {
   const auto started = std::chrono::steady_clock::now();
+  s_->name = name;
   // The tasklet's own #include of the prelude is replaced: the prelude is
   // always prepended, so tasklets need no include path.
   const std::string body =
       std::regex_replace(source, std::regex(R"(#\s*include\s*[<"]grafos_tasklet\.clh[>"])"), "/* prelude included */");
   const std::string full = tasklet_prelude() + "\n#line 1\n" + body;
-  OpenClTaskletRun out;
   try {
-    const vyre::SelectedDevice dev = vyre::select_device(options.device_selector);
-    out.device = dev.info.name + " (" + dev.info.platform + ")";
-    cl::Context ctx(dev.device);
-    cl::CommandQueue q(ctx, dev.device, CL_QUEUE_PROFILING_ENABLE);
+    s_->dev = vyre::select_device(options.device_selector);
+    s_->ctx = cl::Context(s_->dev.device);
+    s_->q = cl::CommandQueue(s_->ctx, s_->dev.device, CL_QUEUE_PROFILING_ENABLE);
     vyre::BuiltProgram built;
     try {
-      built = vyre::build_program(ctx, dev, full, "-cl-std=CL1.2", options.use_cache);
+      built = vyre::build_program(s_->ctx, s_->dev, full, "-cl-std=CL1.2", options.use_cache);
     } catch (const vyre::Error& e) {
       throw device_error(name + ": " + e.what());
     }
-    out.build_ms = built.build_ms;
-    cl::Kernel coordinator, worker;
+    s_->build_ms = built.build_ms;
     try {
-      coordinator = cl::Kernel(built.program, "grafos_coordinator");
-      worker = cl::Kernel(built.program, "grafos_worker");
+      s_->coordinator = cl::Kernel(built.program, "grafos_coordinator");
+      s_->worker = cl::Kernel(built.program, "grafos_worker");
     } catch (const cl::Error&) {
       throw device_error(name + ": the tasklet must define the kernels grafos_coordinator and grafos_worker");
     }
     uint32_t local = options.local_size;
-    if (local == 0) local = dev.info.type == "GPU" ? 256 : 16;
-    const auto limit = std::min(coordinator.getWorkGroupInfo<CL_KERNEL_WORK_GROUP_SIZE>(dev.device),
-                                worker.getWorkGroupInfo<CL_KERNEL_WORK_GROUP_SIZE>(dev.device));
+    if (local == 0) local = s_->dev.info.type == "GPU" ? 256 : 16;
+    const auto limit = std::min(s_->coordinator.getWorkGroupInfo<CL_KERNEL_WORK_GROUP_SIZE>(s_->dev.device),
+                                s_->worker.getWorkGroupInfo<CL_KERNEL_WORK_GROUP_SIZE>(s_->dev.device));
     if ((local & (local - 1)) != 0 || local > limit)
       throw TaskletError(TaskletErrorKind::InvalidConfig,
                          "invalid tasklet configuration: --local-size " + std::to_string(local) +
-                             " must be a power of two no larger than " + std::to_string(limit) + " on " + dev.info.name);
+                             " must be a power of two no larger than " + std::to_string(limit) + " on " +
+                             s_->dev.info.name);
+    s_->local = local;
+  } catch (const cl::Error& e) {
+    throw device_error(name + ": OpenCL " + vyre::describe_cl_error(e));
+  } catch (const vyre::Error& e) {
+    throw device_error(e.what());
+  }
+  s_->setup_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+}
 
+OpenClTasklet::~OpenClTasklet() = default;
+std::string OpenClTasklet::device() const { return s_->dev.info.name + " (" + s_->dev.info.platform + ")"; }
+double OpenClTasklet::build_ms() const { return s_->build_ms; }
+double OpenClTasklet::setup_ms() const { return s_->setup_ms; }
+
+OpenClTaskletRun OpenClTasklet::run(const TaskletConfig& config, std::span<const uint8_t> input, uint64_t output_capacity) {
+  validate_config(config);
+  const auto started = std::chrono::steady_clock::now();
+  OpenClTaskletRun out;
+  out.device = device();
+  out.build_ms = s_->build_ms;
+  const std::string& name = s_->name;
+  const vyre::SelectedDevice& dev = s_->dev;
+  cl::Context& ctx = s_->ctx;
+  cl::CommandQueue& q = s_->q;
+  cl::Kernel &coordinator = s_->coordinator, &worker = s_->worker;
+  const uint32_t local = s_->local;
+  try {
     auto buffer = [&](uint64_t bytes, const void* init) {
       const uint64_t size = std::max<uint64_t>(bytes, 64);
       if (size > dev.info.max_alloc_bytes)
@@ -182,6 +215,17 @@ OpenClTaskletRun run_opencl_tasklet(const TaskletConfig& config, const std::stri
     throw device_error(e.what());
   }
   out.result.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return out;
+}
+
+OpenClTaskletRun run_opencl_tasklet(const TaskletConfig& config, const std::string& source, const std::string& name,
+                                    std::span<const uint8_t> input, uint64_t output_capacity,
+                                    const OpenClTaskletOptions& options) {
+  validate_config(config);
+  OpenClTasklet tasklet(source, name, options);
+  OpenClTaskletRun out = tasklet.run(config, input, output_capacity);
+  // A one-shot run's wall time includes choosing the device and building.
+  out.result.wall_ms += tasklet.setup_ms();
   return out;
 }
 

@@ -8,6 +8,7 @@
 // the fuel pool is a 64-bit device atomic. See kernels/grafos_tasklet.clh.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string>
 
@@ -26,6 +27,27 @@ struct OpenClTaskletRun {
   std::string device;
   double build_ms = 0;
   double kernel_ms = 0;  // from profiling events
+};
+
+// A tasklet built for one device, run as often as needed: the context, the
+// program and its kernels are made once (what a benchmark must not time).
+class OpenClTasklet {
+ public:
+  // `source` is the tasklet's source without the prelude; `name` names it in
+  // errors. Throws TaskletError (Device, or InvalidConfig for a bad local size).
+  OpenClTasklet(const std::string& source, const std::string& name, const OpenClTaskletOptions& options);
+  ~OpenClTasklet();
+  OpenClTasklet(const OpenClTasklet&) = delete;
+  OpenClTasklet& operator=(const OpenClTasklet&) = delete;
+  std::string device() const;
+  double build_ms() const;
+  double setup_ms() const;  // device choice, context and build
+  // One run: fresh regions, every phase, the output read back.
+  OpenClTaskletRun run(const TaskletConfig& config, std::span<const uint8_t> input, uint64_t output_capacity);
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
 };
 
 // Runs a tasklet written in OpenCL C against the prelude. `source` is the

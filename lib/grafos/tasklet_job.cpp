@@ -1,0 +1,73 @@
+#include "grafos/tasklet_job.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "vyre/error.h"
+#include "vyre/file_io.h"
+
+namespace grafos {
+
+namespace {
+bool is_cl_file(const std::string& t) { return t.size() > 3 && t.ends_with(".cl"); }
+}  // namespace
+
+TaskletJob::TaskletJob(const TaskletJobOptions& options) : options_(options) {
+  const bool is_file = is_cl_file(options.tasklet);
+  if (!is_file) {
+    builtin_ = find_builtin_tasklet(options.tasklet);
+    if (!builtin_) {
+      std::string names;
+      for (const auto& t : builtin_tasklets()) names += " " + std::string(t.name);
+      throw vyre::Error::usage("unknown tasklet \"" + options.tasklet + "\"", "use one of" + names + ", or a FILE.cl");
+    }
+  }
+  if (is_file && options.target == "host")
+    throw vyre::Error::usage("a FILE.cl tasklet runs only on the opencl target", "add --target opencl");
+  if (options.target == "opencl") {
+    const std::string source =
+        is_file ? vyre::read_text_input(options.tasklet) : builtin_tasklet_source(builtin_->kernel_file);
+    opencl_ = std::make_unique<OpenClTasklet>(source, is_file ? options.tasklet : std::string(builtin_->name),
+                                              options.opencl);
+  }
+}
+
+TaskletJob::~TaskletJob() = default;
+TaskletJob::TaskletJob(TaskletJob&&) noexcept = default;
+
+std::string TaskletJob::name() const {
+  return builtin_ ? std::string(builtin_->name) : std::filesystem::path(options_.tasklet).filename().string();
+}
+
+std::string TaskletJob::device() const { return opencl_ ? opencl_->device() : "host threads"; }
+double TaskletJob::setup_ms() const { return opencl_ ? opencl_->setup_ms() : 0.0; }
+
+void TaskletJob::check_input(std::span<const uint8_t> input, const std::string& input_name) const {
+  if (builtin_ && builtin_->u32_input && input.size() % 4 != 0)
+    throw vyre::Error::invalid_input(input_name,
+                                     "input of " + std::string(builtin_->name) + " has " +
+                                         std::to_string(input.size()) + " bytes, not whole u32 words",
+                                     "pass little-endian u32 words (a multiple of 4 bytes)");
+}
+
+RegionSizes TaskletJob::needed(uint64_t input_len, uint32_t workers) const {
+  return builtin_ ? builtin_->sizes(input_len, workers) : RegionSizes{};
+}
+
+uint64_t TaskletJob::output_capacity(uint64_t input_len) const {
+  return builtin_ ? builtin_->output_bytes(input_len) : std::max<uint64_t>(input_len, 1u << 20);
+}
+
+TaskletJobRun TaskletJob::run(const TaskletConfig& config, std::span<const uint8_t> input) {
+  TaskletJobRun out;
+  if (!opencl_) {
+    out.result = builtin_->run_host(config, input);
+    return out;
+  }
+  OpenClTaskletRun r = opencl_->run(config, input, output_capacity(input.size()));
+  out.result = std::move(r.result);
+  out.kernel_ms = r.kernel_ms;
+  return out;
+}
+
+}  // namespace grafos
