@@ -4,6 +4,7 @@
 
 #include "grafos/error.h"
 #include "grafos/tasklet_job.h"
+#include "region_options.h"
 #include "subcommands.h"
 #include "vyre/error.h"
 #include "vyre/file_io.h"
@@ -13,9 +14,9 @@ namespace grafos_cli {
 
 vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
   struct Options {
-    std::string tasklet, shared, scratch, max_memory, input, output = "-", target = "host", device, report;
+    std::string tasklet, input, output = "-", target = "host", device, report;
     uint32_t workers = 0, cores = 0, local_size = 0;
-    uint64_t fuel = 0;
+    RegionOptions regions;
     double timeout = 0;
     bool no_cache = false;
   };
@@ -23,10 +24,7 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
   cmd.add_option("TASKLET", o->tasklet, "A built-in tasklet (grafos list-tasklets) or a FILE.cl tasklet")->required();
   cmd.add_option("--workers", o->workers, "Lanes: 1 coordinator + N-1 data workers (at least 2)")->required();
   cmd.add_option("--cores", o->cores, "Cores of the lease (default: --workers); workers must not exceed it");
-  cmd.add_option("--shared-bytes", o->shared, "Shared region size, e.g. 4K, 1M (default: what the tasklet needs)");
-  cmd.add_option("--scratch-bytes-per-worker", o->scratch, "Scratch size per worker (default: what the tasklet needs)");
-  cmd.add_option("--max-linear-memory", o->max_memory, "Budget for shared + workers x scratch (default 4G - 1)");
-  auto* fuel = cmd.add_option("--fuel", o->fuel, "Lease-wide fuel pool; without it fuel checkpoints fail");
+  add_region_options(cmd, o->regions);
   cmd.add_option("--input", o->input, "Input bytes: a file or - for stdin (default: empty)");
   cmd.add_option("--output", o->output, "Output file or - for stdout (never a terminal)")->capture_default_str();
   cmd.add_option("--target", o->target, "host (threads) or opencl")
@@ -37,7 +35,7 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
   cmd.add_option("--timeout", o->timeout, "Cancel the run after this many seconds")->check(CLI::PositiveNumber);
   cmd.add_option("--report", o->report, "JSON report file, or - for stdout (schemas/tasklet-report.schema.json)");
   cmd.add_flag("--no-cache", o->no_cache, "Build OpenCL programs from source, bypassing the program cache");
-  return [o, fuel](std::stop_token stop) {
+  return [o](std::stop_token stop) {
     const auto started = std::chrono::steady_clock::now();
     // Absurd worker counts fail here, before anything is read or built.
     if (o->workers > grafos::kMaxWorkers || o->workers < 2) {
@@ -53,21 +51,10 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
     config.workers = o->workers;
     config.cores = o->cores;
     config.cancel = stop;
-    if (!o->max_memory.empty()) config.max_linear_memory = vyre::cli::parse_size(o->max_memory, "--max-linear-memory");
-    if (fuel->count()) config.max_fuel = o->fuel;
     if (o->timeout > 0)
       config.deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                       std::chrono::duration<double>(o->timeout));
-    const grafos::RegionSizes need = job.needed(input.size(), o->workers);
-    config.shared_bytes = o->shared.empty() ? need.shared_bytes : vyre::cli::parse_size(o->shared, "--shared-bytes");
-    config.scratch_bytes_per_worker =
-        o->scratch.empty() ? need.scratch_bytes_per_worker : vyre::cli::parse_size(o->scratch, "--scratch-bytes-per-worker");
-    if (config.shared_bytes < need.shared_bytes || config.scratch_bytes_per_worker < need.scratch_bytes_per_worker)
-      throw grafos::TaskletError(grafos::TaskletErrorKind::InvalidConfig,
-                                 "invalid tasklet configuration: " + job.name() + " needs " +
-                                     std::to_string(need.shared_bytes) + " shared bytes and " +
-                                     std::to_string(need.scratch_bytes_per_worker) +
-                                     " scratch bytes per worker for this input. Fix: raise the sizes or leave them out");
+    apply_region_options(o->regions, job, input.size(), config);
     grafos::validate_config(config);
 
     grafos::TaskletJobRun run = job.run(config, input);

@@ -6,4 +6,5 @@
 namespace grafos_cli {
 vyre::cli::Runner setup_run_tasklet(CLI::App& cmd);
 vyre::cli::Runner setup_list_tasklets(CLI::App& cmd);
+vyre::cli::Runner setup_bench(CLI::App& cmd);
 }  // namespace grafos_cli

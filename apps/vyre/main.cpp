@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
       {"dispatch", "Run a ring on an OpenCL device or the reference interpreter", setup_dispatch},
       {"replay", "Replay a VRRL0001 log epoch by epoch and compare observable streams (exit 1: streams differ)",
        setup_replay, kExitInvalidInput},
+      {"bench", "Dispatch a ring repeatedly: min/median/max kernel and wall times, slots per second, SVG plot",
+       setup_bench},
       {"devices", "List OpenCL devices and their limits", setup_devices},
       {"serve", "Keep a device context and the kernel ready for vyre dispatch --server", setup_serve},
   };

@@ -15,4 +15,5 @@ Runner setup_devices(CLI::App& cmd);
 Runner setup_serve(CLI::App& cmd);
 Runner setup_diff(CLI::App& cmd);
 Runner setup_replay(CLI::App& cmd);
+Runner setup_bench(CLI::App& cmd);
 }  // namespace vyre::cli

@@ -65,6 +65,8 @@ struct OpenClTasklet::State {
   cl::Kernel coordinator, worker;
   uint32_t local = 0;
   double build_ms = 0, setup_ms = 0;
+  std::unique_ptr<cl::Buffer> copy_src, copy_dst;  // kept between copy_ms calls
+  uint64_t copy_bytes = 0;
 };
 
 OpenClTasklet::OpenClTasklet(const std::string& source, const std::string& name, const OpenClTaskletOptions& options)
@@ -115,6 +117,25 @@ OpenClTasklet::~OpenClTasklet() = default;
 std::string OpenClTasklet::device() const { return s_->dev.info.name + " (" + s_->dev.info.platform + ")"; }
 double OpenClTasklet::build_ms() const { return s_->build_ms; }
 double OpenClTasklet::setup_ms() const { return s_->setup_ms; }
+uint32_t OpenClTasklet::compute_units() const { return s_->dev.info.compute_units; }
+
+double OpenClTasklet::copy_ms(uint64_t bytes) {
+  try {
+    if (!s_->copy_src || s_->copy_bytes != bytes) {
+      const uint64_t size = std::max<uint64_t>(bytes, 64);
+      s_->copy_src = std::make_unique<cl::Buffer>(s_->ctx, CL_MEM_READ_WRITE, size);
+      s_->copy_dst = std::make_unique<cl::Buffer>(s_->ctx, CL_MEM_READ_WRITE, size);
+      s_->q.enqueueFillBuffer(*s_->copy_src, uint8_t{1}, 0, size);
+      s_->copy_bytes = bytes;
+    }
+    cl::Event e;
+    s_->q.enqueueCopyBuffer(*s_->copy_src, *s_->copy_dst, 0, 0, std::max<uint64_t>(bytes, 64), nullptr, &e);
+    e.wait();
+    return ms_between(e);
+  } catch (const cl::Error& e) {
+    throw device_error(s_->name + ": OpenCL " + vyre::describe_cl_error(e));
+  }
+}
 
 OpenClTaskletRun OpenClTasklet::run(const TaskletConfig& config, std::span<const uint8_t> input, uint64_t output_capacity) {
   validate_config(config);

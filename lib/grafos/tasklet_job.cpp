@@ -1,8 +1,12 @@
 #include "grafos/tasklet_job.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <thread>
 
+#include "grafos/error.h"
 #include "vyre/error.h"
 #include "vyre/file_io.h"
 
@@ -54,6 +58,18 @@ RegionSizes TaskletJob::needed(uint64_t input_len, uint32_t workers) const {
   return builtin_ ? builtin_->sizes(input_len, workers) : RegionSizes{};
 }
 
+void TaskletJob::size_regions(TaskletConfig& config, uint64_t input_len, std::optional<uint64_t> shared_bytes,
+                              std::optional<uint64_t> scratch_bytes_per_worker) const {
+  const RegionSizes need = needed(input_len, config.workers);
+  config.shared_bytes = shared_bytes.value_or(need.shared_bytes);
+  config.scratch_bytes_per_worker = scratch_bytes_per_worker.value_or(need.scratch_bytes_per_worker);
+  if (config.shared_bytes < need.shared_bytes || config.scratch_bytes_per_worker < need.scratch_bytes_per_worker)
+    throw TaskletError(TaskletErrorKind::InvalidConfig,
+                       "invalid tasklet configuration: " + name() + " needs " + std::to_string(need.shared_bytes) +
+                           " shared bytes and " + std::to_string(need.scratch_bytes_per_worker) +
+                           " scratch bytes per worker for this input. Fix: raise the sizes or leave them out");
+}
+
 uint64_t TaskletJob::output_capacity(uint64_t input_len) const {
   return builtin_ ? builtin_->output_bytes(input_len) : std::max<uint64_t>(input_len, 1u << 20);
 }
@@ -68,6 +84,26 @@ TaskletJobRun TaskletJob::run(const TaskletConfig& config, std::span<const uint8
   out.result = std::move(r.result);
   out.kernel_ms = r.kernel_ms;
   return out;
+}
+
+}  // namespace grafos
+
+namespace grafos {
+
+uint32_t TaskletJob::default_workers() const {
+  if (opencl_) return 4 * std::max<uint32_t>(1, opencl_->compute_units()) + 1;
+  return std::max(1u, std::thread::hardware_concurrency()) + 1;
+}
+
+std::string TaskletJob::baseline_name() const { return opencl_ ? "device copy" : "memcpy"; }
+
+double TaskletJob::baseline_ms(std::span<const uint8_t> input) {
+  if (opencl_) return opencl_->copy_ms(input.size());
+  copy_.resize(input.size());
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!input.empty()) std::memcpy(copy_.data(), input.data(), input.size());
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return ms;
 }
 
 }  // namespace grafos

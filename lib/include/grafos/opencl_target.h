@@ -42,6 +42,10 @@ class OpenClTasklet {
   std::string device() const;
   double build_ms() const;
   double setup_ms() const;  // device choice, context and build
+  uint32_t compute_units() const;
+  // A device-to-device copy of `bytes` (from profiling events): the
+  // bandwidth yardstick a benchmark measures beside the tasklet.
+  double copy_ms(uint64_t bytes);
   // One run: fresh regions, every phase, the output read back.
   OpenClTaskletRun run(const TaskletConfig& config, std::span<const uint8_t> input, uint64_t output_capacity);
 

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "grafos/builtin_tasklets.h"
 #include "grafos/config.h"
@@ -43,14 +45,29 @@ class TaskletJob {
   void check_input(std::span<const uint8_t> input, const std::string& input_name) const;
   // The regions the tasklet needs (zero for a FILE.cl: the user sizes them).
   RegionSizes needed(uint64_t input_len, uint32_t workers) const;
+  // Fills config.shared_bytes and scratch_bytes_per_worker: the sizes given,
+  // else what the tasklet needs for `input_len` bytes; InvalidConfig when a
+  // given size is below the need.
+  void size_regions(TaskletConfig& config, uint64_t input_len, std::optional<uint64_t> shared_bytes,
+                    std::optional<uint64_t> scratch_bytes_per_worker) const;
   // Output capacity: a built-in's own size, else the input size or 1 MiB.
   uint64_t output_capacity(uint64_t input_len) const;
   TaskletJobRun run(const TaskletConfig& config, std::span<const uint8_t> input);
+
+  // Workers a benchmark uses by default: every hardware thread a data lane
+  // plus the coordinator on the host; four lanes per compute unit plus the
+  // coordinator on a device (one lane is one work-group there).
+  uint32_t default_workers() const;
+  // The yardstick measured beside each run: "memcpy" of the input on the
+  // host, "device copy" of the input's size on a device.
+  std::string baseline_name() const;
+  double baseline_ms(std::span<const uint8_t> input);
 
  private:
   TaskletJobOptions options_;
   const BuiltinTasklet* builtin_ = nullptr;
   std::unique_ptr<OpenClTasklet> opencl_;
+  std::vector<uint8_t> copy_;  // memcpy destination, kept between baseline runs
 };
 
 }  // namespace grafos

@@ -1,0 +1,214 @@
+#include "vyre/bench_report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <sstream>
+
+namespace vyre {
+
+namespace {
+
+double quantile(const std::vector<double>& sorted, double q) {
+  const double pos = q * static_cast<double>(sorted.size() - 1);
+  const size_t lo = static_cast<size_t>(std::floor(pos));
+  const size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
+}
+
+// "12.3 Mslots/s", "45.6 GB/s": work per second in a readable unit.
+std::string rate_text(double per_second, const std::string& unit) {
+  const bool bytes = unit == "bytes";
+  const char* prefixes[] = {"", "K", "M", "G", "T"};
+  int p = 0;
+  double v = per_second;
+  while (v >= 1000 && p < 4) v /= 1000, ++p;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3g %s%s/s", v, prefixes[p], bytes ? "B" : unit.c_str());
+  return buf;
+}
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// Round tick steps (1, 2, 5 x 10^k) giving about `count` ticks over [lo, hi].
+std::vector<double> ticks(double lo, double hi, int count) {
+  const double raw = (hi - lo) / count;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = mag;
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (raw <= m * mag) {
+      step = m * mag;
+      break;
+    }
+  std::vector<double> out;
+  for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.push_back(std::abs(t) < step * 1e-9 ? 0 : t);
+  return out;
+}
+
+std::string header_line(const BenchReport& r) {
+  std::ostringstream out;
+  out << r.tool << ": " << r.subject << " (" << r.work_per_run << " " << r.work_unit << " per run), " << r.backend
+      << " on " << r.device << ", " << r.repeat << " runs after " << r.warmup << " warm-up";
+  return out.str();
+}
+
+}  // namespace
+
+SampleStats sample_stats(std::span<const double> samples) {
+  SampleStats s;
+  s.count = samples.size();
+  if (samples.empty()) return s;
+  std::vector<double> v(samples.begin(), samples.end());
+  std::sort(v.begin(), v.end());
+  s.min = v.front();
+  s.max = v.back();
+  s.q1 = quantile(v, 0.25);
+  s.median = quantile(v, 0.5);
+  s.q3 = quantile(v, 0.75);
+  s.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+  double sq = 0;
+  for (double x : v) sq += (x - s.mean) * (x - s.mean);
+  s.stddev = v.size() > 1 ? std::sqrt(sq / static_cast<double>(v.size() - 1)) : 0.0;
+  return s;
+}
+
+std::string bench_table(const BenchReport& r) {
+  std::ostringstream out;
+  out << header_line(r) << "\n";
+  if (r.setup_ms > 0) out << "setup (device, context, build; not timed below): " << fmt(r.setup_ms) << " ms\n";
+  char line[200];
+  std::snprintf(line, sizeof line, "%-10s %11s %11s %11s %11s %10s  %s\n", "", "min ms", "median ms", "max ms", "mean ms",
+                "stddev", "rate at median");
+  out << line;
+  for (const BenchSeries& s : r.series) {
+    const SampleStats st = sample_stats(s.ms);
+    const std::string rate =
+        st.median > 0 ? rate_text(static_cast<double>(r.work_per_run) / (st.median / 1e3), r.work_unit) : "-";
+    std::snprintf(line, sizeof line, "%-10s %11.4f %11.4f %11.4f %11.4f %10.4f  %s\n",
+                  s.name.substr(0, s.name.rfind("_ms")).c_str(), st.min, st.median, st.max, st.mean, st.stddev,
+                  rate.c_str());
+    out << line;
+  }
+  return out.str();
+}
+
+nlohmann::json bench_json(const BenchReport& r) {
+  nlohmann::json series = nlohmann::json::object();
+  for (const BenchSeries& s : r.series) {
+    const SampleStats st = sample_stats(s.ms);
+    series[s.name] = {{"description", s.description},
+                      {"min", st.min},
+                      {"q1", st.q1},
+                      {"median", st.median},
+                      {"q3", st.q3},
+                      {"max", st.max},
+                      {"mean", st.mean},
+                      {"stddev", st.stddev},
+                      {"per_second_at_median",
+                       st.median > 0 ? nlohmann::json(static_cast<double>(r.work_per_run) / (st.median / 1e3))
+                                     : nlohmann::json(nullptr)},
+                      {"samples", s.ms}};
+  }
+  return {{"tool", r.tool},       {"subject", r.subject},   {"backend", r.backend},
+          {"device", r.device},   {"work_unit", r.work_unit}, {"work_per_run", r.work_per_run},
+          {"repeat", r.repeat},   {"warmup", r.warmup},     {"setup_ms", r.setup_ms},
+          {"context", r.context}, {"series", series}};
+}
+
+std::string bench_csv(const BenchReport& r) {
+  std::ostringstream out;
+  out << "run";
+  for (const BenchSeries& s : r.series) out << "," << s.name;
+  out << "\n";
+  for (uint32_t i = 0; i < r.repeat; ++i) {
+    out << i;
+    for (const BenchSeries& s : r.series) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.6f", i < s.ms.size() ? s.ms[i] : 0.0);
+      out << "," << buf;
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
+// One panel per series with its own axis (kernel and wall times can differ by
+// orders of magnitude): the samples as dots, jittered vertically so repeats
+// stay visible, over a box from the first to the third quartile with the
+// median marked and whiskers to min and max.
+std::string bench_svg(const BenchReport& r) {
+  const int width = 760, left = 40, right = 40, panel_h = 130, top = 72;
+  const int height = top + panel_h * static_cast<int>(r.series.size()) + 10;
+  std::ostringstream out;
+  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+      << "\" viewBox=\"0 0 " << width << " " << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+  out << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+  out << "<text x=\"" << left << "\" y=\"20\" font-size=\"14\" font-weight=\"bold\">" << xml_escape(r.tool + ": " + r.subject)
+      << "</text>\n";
+  out << "<text x=\"" << left << "\" y=\"38\" fill=\"#444\">" << r.work_per_run << " " << xml_escape(r.work_unit)
+      << " per run, " << r.repeat << " runs after " << r.warmup << " warm-up, " << xml_escape(r.backend) << "</text>\n";
+  out << "<text x=\"" << left << "\" y=\"54\" fill=\"#444\">" << xml_escape(r.device) << "</text>\n";
+  const double plot_w = width - left - right;
+  for (size_t p = 0; p < r.series.size(); ++p) {
+    const BenchSeries& s = r.series[p];
+    const SampleStats st = sample_stats(s.ms);
+    const double y0 = top + static_cast<double>(p) * panel_h;
+    double lo = st.min, hi = st.max;
+    if (hi - lo < std::max(1e-9, std::abs(hi) * 1e-6)) lo -= std::max(1e-6, std::abs(lo) * 0.05), hi += std::max(1e-6, std::abs(hi) * 0.05);
+    const double pad = (hi - lo) * 0.05;
+    lo -= pad, hi += pad;
+    if (lo < 0 && st.min >= 0) lo = 0;
+    auto x = [&](double v) { return left + (v - lo) / (hi - lo) * plot_w; };
+    const double mid = y0 + 50, axis_y = y0 + 92;
+    out << "<g class=\"series\" data-name=\"" << xml_escape(s.name) << "\">\n";
+    out << "<text x=\"" << left << "\" y=\"" << y0 + 14 << "\" font-weight=\"bold\">" << xml_escape(s.name) << "</text>";
+    out << "<text x=\"" << left + 90 << "\" y=\"" << y0 + 14 << "\" fill=\"#444\">n=" << st.count << "  min "
+        << fmt(st.min) << "  median " << fmt(st.median) << "  max " << fmt(st.max) << " ms</text>\n";
+    // Whiskers, box, median.
+    out << "<line x1=\"" << x(st.min) << "\" y1=\"" << mid << "\" x2=\"" << x(st.max) << "\" y2=\"" << mid
+        << "\" stroke=\"#888\"/>\n";
+    out << "<rect class=\"box\" x=\"" << x(st.q1) << "\" y=\"" << mid - 16 << "\" width=\"" << std::max(1.0, x(st.q3) - x(st.q1))
+        << "\" height=\"32\" fill=\"#dde8f6\" stroke=\"#4a78b0\"/>\n";
+    out << "<line class=\"median\" x1=\"" << x(st.median) << "\" y1=\"" << mid - 20 << "\" x2=\"" << x(st.median)
+        << "\" y2=\"" << mid + 20 << "\" stroke=\"#c0392b\" stroke-width=\"2\"/>\n";
+    for (size_t i = 0; i < s.ms.size(); ++i) {
+      // Deterministic jitter: the same runs give the same picture.
+      const double j = static_cast<double>((i * 2654435761u) % 1000) / 1000.0 - 0.5;
+      out << "<circle class=\"sample\" cx=\"" << x(s.ms[i]) << "\" cy=\"" << mid + j * 26
+          << "\" r=\"2.5\" fill=\"#1f3b5c\" fill-opacity=\"0.6\"><title>run " << i << ": " << fmt(s.ms[i])
+          << " ms</title></circle>\n";
+    }
+    out << "<line x1=\"" << left << "\" y1=\"" << axis_y << "\" x2=\"" << left + plot_w << "\" y2=\"" << axis_y
+        << "\" stroke=\"black\"/>\n";
+    for (double t : ticks(lo, hi, 6)) {
+      out << "<line x1=\"" << x(t) << "\" y1=\"" << axis_y << "\" x2=\"" << x(t) << "\" y2=\"" << axis_y + 5
+          << "\" stroke=\"black\"/><text x=\"" << x(t) << "\" y=\"" << axis_y + 18 << "\" text-anchor=\"middle\">"
+          << fmt(t) << "</text>\n";
+    }
+    out << "<text x=\"" << left + plot_w << "\" y=\"" << axis_y + 32 << "\" text-anchor=\"end\" fill=\"#444\">ms</text>\n";
+    out << "</g>\n";
+  }
+  out << "</svg>\n";
+  return out.str();
+}
+
+}  // namespace vyre
