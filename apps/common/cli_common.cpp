@@ -1,5 +1,7 @@
 #include "cli_common.h"
 
+#include "completion.h"
+
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -128,8 +130,12 @@ int run_tool_impl(const std::string& tool, const std::string& description, const
     CLI::App* cmd = app.add_subcommand(row.name, row.summary);
     runners.emplace_back(cmd, row.setup(*cmd));
   }
+  std::string shell;
+  CLI::App* completion =
+      app.add_subcommand("completion", "Print a bash or zsh completion script: source <(" + tool + " completion bash)");
+  completion->add_option("SHELL", shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
   if (argc > 1 && argv[1][0] != '-') {
-    bool known = false;
+    bool known = std::string_view(argv[1]) == "completion";
     for (const auto& row : table) known = known || row.name == std::string_view(argv[1]);
     if (!known) {
       std::cerr << tool << ": unknown subcommand '" << argv[1] << "'. Fix: run `" << tool
@@ -150,6 +156,10 @@ int run_tool_impl(const std::string& tool, const std::string& description, const
     for (const auto& row : table)
       if (argc > 1 && row.name == std::string_view(argv[1])) return row.usage_exit;
     return kExitUsage;
+  }
+  if (completion->parsed()) {
+    std::cout << completion_script(app, tool, shell);
+    return kExitOk;
   }
   for (size_t index = 0; index < runners.size(); ++index) {
     CLI::App* cmd = runners[index].first;
