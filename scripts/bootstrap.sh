@@ -12,7 +12,7 @@ build="${VYRE_BUILD_DIR:-$root/build}"
 jobs="$(nproc 2>/dev/null || echo 2)"
 
 packages=(build-essential cmake libcli11-dev nlohmann-json3-dev ocl-icd-opencl-dev opencl-c-headers
-          opencl-clhpp-headers doctest-dev pocl-opencl-icd clinfo python3 python3-jsonschema bc pkgconf zsh)
+          opencl-clhpp-headers doctest-dev pocl-opencl-icd clinfo python3 python3-jsonschema bc pkgconf zsh jq)
 
 missing=()
 for p in "${packages[@]}"; do
