@@ -15,6 +15,7 @@
 #include <iostream>
 #include <new>
 
+#include "vyre/bench_report.h"
 #include "vyre/file_io.h"
 
 namespace vyre::cli {
@@ -52,6 +53,29 @@ uint64_t parse_size(const std::string& text, const std::string& option) {
   return value * mult;
 }
 
+
+void add_bench_output_options(CLI::App& cmd, BenchOutputOptions& o, uint32_t default_repeat, uint32_t default_warmup) {
+  o.repeat = default_repeat;
+  o.warmup = default_warmup;
+  cmd.add_option("--repeat", o.repeat, "Measured runs")->check(CLI::Range(1u, 1000000u))->capture_default_str();
+  cmd.add_option("--warmup", o.warmup, "Runs before the measured ones, not reported")
+      ->check(CLI::Range(0u, 1000000u))
+      ->capture_default_str();
+  cmd.add_option("--format", o.format, "table, json (schemas/bench.schema.json) or csv (one row per run)")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->capture_default_str();
+  cmd.add_option("-o,--output", o.output, "Output file, or - for stdout (written atomically)")->capture_default_str();
+  cmd.add_option("--plot", o.plot, "Write an SVG plot of the time distributions here (atomically)");
+  cmd.add_flag("-q,--quiet", o.quiet, "No progress on stderr");
+}
+
+void write_bench_outputs(const BenchReport& report, const BenchOutputOptions& o, const std::string& table_suffix) {
+  if (!o.plot.empty()) write_output(o.plot, bench_svg(report), OutputKind::Text);
+  const std::string text = o.format == "json" ? bench_json(report).dump(2) + "\n"
+                           : o.format == "csv" ? bench_csv(report)
+                                               : bench_table(report) + table_suffix;
+  write_output(o.output, text, OutputKind::Text);
+}
 
 Progress::Progress(std::string label, bool quiet)
     : enabled_(!quiet && ::isatty(STDERR_FILENO)), label_(std::move(label)) {}

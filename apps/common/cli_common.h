@@ -81,6 +81,22 @@ class Progress {
 // naming `option` otherwise.
 uint64_t parse_size(const std::string& text, const std::string& option);
 
+// The output options of vyre bench and grafos bench, and writing them: the
+// plot (atomically) first, then the table, JSON or CSV; `table_suffix` is
+// appended to the table only.
+struct BenchOutputOptions {
+  uint32_t repeat = 0, warmup = 0;
+  std::string format = "table", output = "-", plot;
+  bool quiet = false;
+};
+void add_bench_output_options(CLI::App& cmd, BenchOutputOptions& options, uint32_t default_repeat, uint32_t default_warmup);
+}  // namespace vyre::cli
+namespace vyre {
+struct BenchReport;
+}
+namespace vyre::cli {
+void write_bench_outputs(const BenchReport& report, const BenchOutputOptions& options, const std::string& table_suffix);
+
 // Options shared by several subcommands.
 std::string& add_output_option(CLI::App& cmd, std::shared_ptr<std::string> out);
 

@@ -17,9 +17,10 @@ namespace grafos_cli {
 // measured in one process on one machine state.
 vyre::cli::Runner setup_bench(CLI::App& cmd) {
   struct Options {
-    std::string tasklet, input, size = "64M", target = "host", device, format = "table", output = "-", plot;
-    uint32_t workers = 0, local_size = 0, repeat = 10, warmup = 1;
-    bool no_cache = false, quiet = false;
+    std::string tasklet, input, size = "64M", target = "host", device;
+    uint32_t workers = 0, local_size = 0;
+    bool no_cache = false;
+    vyre::cli::BenchOutputOptions out;
     RegionOptions regions;
   };
   auto o = std::make_shared<Options>();
@@ -38,16 +39,7 @@ vyre::cli::Runner setup_bench(CLI::App& cmd) {
   cmd.add_option("--device", o->device, "OpenCL device (as vyre dispatch --device)");
   cmd.add_option("--local-size", o->local_size, "OpenCL work-items per worker (default 256 on GPUs, 16 on CPUs)");
   cmd.add_flag("--no-cache", o->no_cache, "Build OpenCL programs from source, bypassing the program cache");
-  cmd.add_option("--repeat", o->repeat, "Measured runs")->check(CLI::Range(1u, 1000000u))->capture_default_str();
-  cmd.add_option("--warmup", o->warmup, "Runs before the measured ones, not reported")
-      ->check(CLI::Range(0u, 1000000u))
-      ->capture_default_str();
-  cmd.add_option("--format", o->format, "table, json (schemas/bench.schema.json) or csv (one row per run)")
-      ->check(CLI::IsMember({"table", "json", "csv"}))
-      ->capture_default_str();
-  vyre::cli::add_output_option(cmd, std::shared_ptr<std::string>(o, &o->output));
-  cmd.add_option("--plot", o->plot, "Write an SVG plot of the time distributions here (atomically)");
-  cmd.add_flag("-q,--quiet", o->quiet, "No progress on stderr");
+  vyre::cli::add_bench_output_options(cmd, o->out, 10, 1);
   return [o](std::stop_token stop) {
     grafos::TaskletJob job({o->tasklet, o->target, {o->device, !o->no_cache, o->local_size}});
     vyre::Bytes data;
@@ -80,8 +72,8 @@ vyre::cli::Runner setup_bench(CLI::App& cmd) {
     report.device = job.device();
     report.work_unit = "bytes";
     report.work_per_run = data.size();
-    report.repeat = o->repeat;
-    report.warmup = o->warmup;
+    report.repeat = o->out.repeat;
+    report.warmup = o->out.warmup;
     report.setup_ms = job.setup_ms();
     const bool device = o->target == "opencl";
     report.series.push_back({"wall_ms", device ? "one run: regions, upload, every phase, read-back" : "one run, every phase",
@@ -93,8 +85,8 @@ vyre::cli::Runner setup_bench(CLI::App& cmd) {
                       {"shared_bytes", config.shared_bytes},
                       {"scratch_bytes_per_worker", config.scratch_bytes_per_worker}};
 
-    vyre::cli::Progress progress("grafos bench: run", o->quiet);
-    const uint32_t total = o->warmup + o->repeat;
+    vyre::cli::Progress progress("grafos bench: run", o->out.quiet);
+    const uint32_t total = o->out.warmup + o->out.repeat;
     std::vector<uint8_t> first_output;
     for (uint32_t i = 0; i < total; ++i) {
       const double base = job.baseline_ms(data);
@@ -105,13 +97,13 @@ vyre::cli::Runner setup_bench(CLI::App& cmd) {
       else if (r.result.output != first_output)
         throw grafos::TaskletError(grafos::TaskletErrorKind::LaneFailure,
                                    job.name() + ": run " + std::to_string(i) + " gave a different output than run 0");
-      if (i >= o->warmup) {
+      if (i >= o->out.warmup) {
         size_t k = 0;
         report.series[k++].ms.push_back(r.result.wall_ms);
         if (device) report.series[k++].ms.push_back(r.kernel_ms);
         report.series[k].ms.push_back(base);
       }
-      progress.update(i + 1, total, i < o->warmup ? "(warm-up)" : "");
+      progress.update(i + 1, total, i < o->out.warmup ? "(warm-up)" : "");
     }
     // The ratio compares like with like: on a device the kernels against a
     // device copy (the wall time also holds the upload of the input), on the
@@ -122,17 +114,14 @@ vyre::cli::Runner setup_bench(CLI::App& cmd) {
     const std::string ratio_key = timed.name.substr(0, timed.name.rfind("_ms")) + "_vs_" +
                                   report.series.back().name.substr(0, report.series.back().name.rfind("_ms")) + "_at_median";
     if (tasklet.median > 0) report.context[ratio_key] = yard.median / tasklet.median;
-    if (!o->plot.empty()) vyre::write_output(o->plot, vyre::bench_svg(report), vyre::OutputKind::Text);
-    std::string text = o->format == "json" ? vyre::bench_json(report).dump(2) + "\n"
-                       : o->format == "csv" ? vyre::bench_csv(report)
-                                            : vyre::bench_table(report);
-    if (o->format == "table" && tasklet.median > 0) {
+    std::string suffix;
+    if (tasklet.median > 0) {
       char line[160];
       std::snprintf(line, sizeof line, "%s at median = %.2fx the %s of the same bytes (higher is faster)\n",
                     device ? "kernels" : "wall", yard.median / tasklet.median, job.baseline_name().c_str());
-      text += line;
+      suffix = line;
     }
-    vyre::write_output(o->output, text, vyre::OutputKind::Text);
+    vyre::cli::write_bench_outputs(report, o->out, suffix);
     return vyre::cli::kExitOk;
   };
 }

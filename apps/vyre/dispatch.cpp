@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "dispatch_inputs.h"
 #include "subcommands.h"
 #include "vyre/dispatch_report.h"
 #include "vyre/dispatch_server.h"
@@ -39,38 +40,16 @@ void report_recording(const std::string& path, const RecordSummary& r) {
 
 Runner setup_dispatch(CLI::App& cmd) {
   struct Options {
-    std::string ring, ring_spec, control, debug_log, io_queue, out_dir, report = "-", backend = "opencl", device, mode = "once",
-                                                                      resources, server, record;
+    DispatchInputs in;
+    std::string out_dir, report = "-", server, record;
     uint64_t record_capacity = 65536;
-    uint32_t max_iterations = 1, workgroup_size = 0, guard_bytes = 0;
-    bool no_cache = false;
+    uint32_t guard_bytes = 0;
   };
   auto o = std::make_shared<Options>();
-  auto* ring = cmd.add_option("--ring", o->ring, "Ring buffer file, or - for stdin");
-  auto* spec = cmd.add_option("--ring-spec", o->ring_spec, "JSON ring spec (see vyre encode-ring), or - for stdin");
-  ring->excludes(spec);
-  cmd.add_option("--control", o->control, "Control buffer (default: 1 tenant, 16 observables)");
-  cmd.add_option("--debug-log", o->debug_log, "Debug-log buffer (default: 64 records)");
-  cmd.add_option("--io-queue", o->io_queue, "IO queue buffer (default: 64 slots)");
+  add_dispatch_inputs(cmd, o->in, true);
   cmd.add_option("--out-dir", o->out_dir,
                  "Write control.bin, ring.bin, debug_log.bin and io_queue.bin here (atomically)");
   cmd.add_option("--report", o->report, "JSON report file, or - for stdout")->capture_default_str();
-  cmd.add_option("--backend", o->backend, "opencl or reference (the CPU interpreter)")
-      ->check(CLI::IsMember({"opencl", "reference"}))
-      ->capture_default_str();
-  cmd.add_option("--device", o->device, "OpenCL device: platform:device or a name substring (default $VYRE_DEVICE, "
-                                        "else the first GPU, else the first device)");
-  cmd.add_option("--mode", o->mode, "once: each lane drains its slot once (repeated while IO is pending); "
-                                    "persistent: lanes loop until SHUTDOWN or --max-iterations")
-      ->check(CLI::IsMember({"once", "persistent"}))
-      ->capture_default_str();
-  cmd.add_option("--max-iterations", o->max_iterations, "Iterations per launch in persistent mode")
-      ->check(CLI::Range(1u, 1u << 20))
-      ->capture_default_str();
-  cmd.add_option("--workgroup-size", o->workgroup_size, "Work-items per group (default: min(256, the kernel's limit))")
-      ->check(CLI::Range(1u, 1u << 16));
-  cmd.add_option("--resources", o->resources, "JSON map of LOAD_MISS resource ids to files: {\"7\": \"data.bin\"}");
-  cmd.add_flag("--no-cache", o->no_cache, "Build the kernel from source, bypassing the program cache");
   cmd.add_option("--guard-bytes", o->guard_bytes,
                  "Surround every device buffer with this many guard bytes and fail if the kernel touches one")
       ->check(CLI::Range(1u, 1u << 20));
@@ -81,26 +60,9 @@ Runner setup_dispatch(CLI::App& cmd) {
       ->check(CLI::Range(uint64_t{1}, protocol::replay::MAX_REPLAY_RECORDS))
       ->capture_default_str();
   cmd.add_option("--server", o->server, "Run on the `vyre serve` at this socket (default $VYRE_SERVER when set)");
-  return [o, ring, spec](std::stop_token stop) {
+  return [o](std::stop_token stop) {
     const auto started = std::chrono::steady_clock::now();
-    if (ring->count() == 0 && spec->count() == 0)
-      throw Error::usage("one of --ring or --ring-spec is required", "pass --ring ring.bin or --ring-spec spec.json");
-    auto load = [](const std::string& path, const char* kind) {
-      try {
-        return read_input(path);
-      } catch (const Error& e) {
-        throw e.with_context(kind);
-      }
-    };
-    Bytes ring_bytes = !o->ring.empty() ? load(o->ring, "ring")
-                                        : encode_ring_spec_text(read_text_input(o->ring_spec), display_name(o->ring_spec));
-    DispatchBuffers buffers = default_dispatch_buffers(std::move(ring_bytes));
-    BufferNames names;
-    if (!o->ring.empty()) names.ring = display_name(o->ring);
-    if (!o->control.empty()) buffers.control = load(o->control, "control"), names.control = o->control;
-    if (!o->debug_log.empty()) buffers.debug_log = load(o->debug_log, "debug log"), names.debug_log = o->debug_log;
-    if (!o->io_queue.empty()) buffers.io_queue = load(o->io_queue, "io queue"), names.io_queue = o->io_queue;
-    validate_dispatch_buffers(buffers, names);  // before any device work
+    DispatchBuffers buffers = load_dispatch_buffers(o->in);
     // What was published is recorded before the run, so a dispatch that then
     // fails can still be replayed.
     std::optional<RecordSummary> recorded;
@@ -110,19 +72,14 @@ Runner setup_dispatch(CLI::App& cmd) {
       report_recording(o->record, *recorded);
     }
 
-    DispatchOptions options;
-    options.mode = o->mode == "once" ? DispatchMode::Once : DispatchMode::Persistent;
-    options.max_iterations = o->max_iterations;
-    options.workgroup_size = o->workgroup_size;
-    options.cancel = stop;
-    if (!o->resources.empty()) options.resources = parse_resource_map(read_text_input(o->resources), o->resources);
+    DispatchOptions options = dispatch_options(o->in, stop);
 
     std::string server = o->server;
-    if (server.empty() && o->backend == "opencl" && o->device.empty())
+    if (server.empty() && o->in.backend == "opencl" && o->in.device.empty())
       if (const char* env = std::getenv("VYRE_SERVER"); env && *env) server = env;
-    if (!server.empty() && o->backend != "opencl")
+    if (!server.empty() && o->in.backend != "opencl")
       throw Error::usage("--server runs the opencl backend", "drop --server or --backend reference");
-    if (!server.empty() && !o->device.empty())
+    if (!server.empty() && !o->in.device.empty())
       throw Error::usage("the server chose its device when it started", "drop --device, or start a server on that device");
     // Resource files are opened by the server: hand it absolute paths.
     if (!server.empty())
@@ -131,9 +88,7 @@ Runner setup_dispatch(CLI::App& cmd) {
     if (!server.empty()) {
       result = dispatch_via_server(server, std::move(buffers), options);
     } else {
-      std::unique_ptr<PassRunner> runner;
-      if (o->backend == "reference") runner = std::make_unique<ReferenceRunner>(o->workgroup_size ? o->workgroup_size : 256);
-      else runner = std::make_unique<OpenClRunner>(OpenClOptions{o->device, !o->no_cache, o->workgroup_size, o->guard_bytes});
+      auto runner = make_pass_runner(backend_choice(o->in, o->guard_bytes));
       result = run_dispatch(*runner, std::move(buffers), options);
     }
     // Wall time of the whole dispatch as a user sees it, kernel build included.

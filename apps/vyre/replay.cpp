@@ -1,5 +1,6 @@
 #include <filesystem>
 
+#include "dispatch_inputs.h"
 #include "subcommands.h"
 #include "vyre/backend.h"
 #include "vyre/file_io.h"
@@ -12,12 +13,11 @@ namespace vyre::cli {
 // `vyre replay log.vrrl --backend reference --compare opencl` gates CI.
 Runner setup_replay(CLI::App& cmd) {
   struct Options {
-    std::string log, backend = "opencl", device, compare, control, debug_log, io_queue, resources, mode = "once", output = "-",
-                     out_dir,
-                     rounds = "epoch";
+    DispatchInputs in;
+    std::string log, compare, output = "-", out_dir, rounds = "epoch";
     std::optional<uint32_t> from_epoch, to_epoch;
-    uint32_t tenants = kDefaultTenants, observables = kDefaultObservables, slot_count = 0, max_iterations = 1, workgroup_size = 0;
-    bool no_cache = false, json = false, quiet = false;
+    uint32_t tenants = kDefaultTenants, observables = kDefaultObservables, slot_count = 0;
+    bool json = false, quiet = false;
   };
   auto o = std::make_shared<Options>();
   cmd.add_option("LOG", o->log, "VRRL0001 replay log (vyre dispatch --record, or upstream's RingLog), or - for stdin")
@@ -29,16 +29,10 @@ Runner setup_replay(CLI::App& cmd) {
                  "timestamp: each `vyre dispatch --record` run)")
       ->check(CLI::IsMember({"epoch", "dispatch"}))
       ->capture_default_str();
-  cmd.add_option("--backend", o->backend, "opencl or reference (the CPU interpreter)")
-      ->check(CLI::IsMember({"opencl", "reference"}))
-      ->capture_default_str();
-  cmd.add_option("--device", o->device, "OpenCL device: platform:device or a name substring (see vyre devices)");
   cmd.add_option("--compare", o->compare,
                  "Replay on this backend too and compare the streams: reference, opencl, opencl:DEVICE, or a stream "
                  "file written by vyre replay --json");
-  cmd.add_option("--control", o->control,
-                 "Starting control buffer (default: vyre dispatch's, with --tenants and --observables, and EPOCH "
-                 "set to the first replayed round's)");
+  add_dispatch_inputs(cmd, o->in, false);
   cmd.add_option("--tenants", o->tenants, "Authorized tenants of the default control")
       ->check(CLI::Range(0u, 32u))
       ->capture_default_str();
@@ -47,17 +41,6 @@ Runner setup_replay(CLI::App& cmd) {
       ->capture_default_str();
   cmd.add_option("--slot-count", o->slot_count, "Ring size (default: the largest recorded slot index + 1)")
       ->check(CLI::Range(1u, protocol::MAX_ENCODED_RING_SLOTS));
-  cmd.add_option("--debug-log", o->debug_log, "Starting debug log (default: 64 records)");
-  cmd.add_option("--io-queue", o->io_queue, "Starting IO queue (default: 64 slots)");
-  cmd.add_option("--resources", o->resources, "JSON map of LOAD_MISS resource ids to files");
-  cmd.add_option("--mode", o->mode, "once or persistent, as for vyre dispatch")
-      ->check(CLI::IsMember({"once", "persistent"}))
-      ->capture_default_str();
-  cmd.add_option("--max-iterations", o->max_iterations, "Iterations per launch in persistent mode")
-      ->check(CLI::Range(1u, 1u << 20))
-      ->capture_default_str();
-  cmd.add_option("--workgroup-size", o->workgroup_size, "Work-items per group")->check(CLI::Range(1u, 1u << 16));
-  cmd.add_flag("--no-cache", o->no_cache, "Build the kernel from source, bypassing the program cache");
   cmd.add_flag("--json", o->json, "Print the stream as JSON (schemas/replay-stream.schema.json)");
   add_output_option(cmd, std::shared_ptr<std::string>(o, &o->output));
   cmd.add_option("--out-dir", o->out_dir, "Write the buffers left by the last round here (atomically)");
@@ -86,28 +69,14 @@ Runner setup_replay(CLI::App& cmd) {
     const size_t dispatch_rounds = plan_replay(records, o->from_epoch, o->to_epoch, RoundSplit::Dispatch).size();
 
     ReplayOptions options;
-    auto load = [](const std::string& path, const char* kind) {
-      try {
-        return read_input(path);
-      } catch (const Error& e) {
-        throw e.with_context(kind);
-      }
-    };
-    if (!o->control.empty()) options.control = load(o->control, "control");
-    if (!o->debug_log.empty()) options.debug_log = load(o->debug_log, "debug log");
-    if (!o->io_queue.empty()) options.io_queue = load(o->io_queue, "io queue");
+    options.control = load_optional_buffer(o->in.control, "control");
+    options.debug_log = load_optional_buffer(o->in.debug_log, "debug log");
+    options.io_queue = load_optional_buffer(o->in.io_queue, "io queue");
     options.tenants = o->tenants;
     options.observables = o->observables;
     options.slot_count = o->slot_count;
-    options.dispatch.mode = o->mode == "once" ? DispatchMode::Once : DispatchMode::Persistent;
-    options.dispatch.max_iterations = o->max_iterations;
-    options.dispatch.workgroup_size = o->workgroup_size;
-    options.dispatch.cancel = stop;
-    if (!o->resources.empty()) options.dispatch.resources = parse_resource_map(read_text_input(o->resources), o->resources);
-
-    BackendChoice mine;
-    mine.backend = o->backend;
-    mine.opencl = OpenClOptions{o->device, !o->no_cache, o->workgroup_size, 0};
+    options.dispatch = dispatch_options(o->in, stop);
+    const BackendChoice mine = backend_choice(o->in);
     auto replay_on = [&](const BackendChoice& choice, DispatchBuffers* last) {
       Progress progress("replay on " + choice.label() + ": round", o->quiet);
       ReplayOptions opts = options;
@@ -134,8 +103,8 @@ Runner setup_replay(CLI::App& cmd) {
         other_label = o->compare;
       } else {
         BackendChoice theirs = parse_backend_spec(o->compare, "--compare");
-        theirs.opencl.use_cache = !o->no_cache;
-        theirs.opencl.workgroup_size = o->workgroup_size;
+        theirs.opencl.use_cache = mine.opencl.use_cache;
+        theirs.opencl.workgroup_size = mine.opencl.workgroup_size;
         other = replay_on(theirs, nullptr);
         other_label = theirs.label();
       }
