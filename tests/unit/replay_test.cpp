@@ -85,6 +85,16 @@ Session run_session(uint32_t seed, PassRunner& runner) {
   return s;
 }
 
+// Replay options that start where the session started.
+ReplayOptions starting_point(const Session& s) {
+  ReplayOptions options;
+  options.control = s.start.control;
+  options.debug_log = s.start.debug_log;
+  options.io_queue = s.start.io_queue;
+  options.dispatch.resources = s.resources;
+  return options;
+}
+
 }  // namespace
 
 TEST_CASE("record_published keeps PUBLISHED slots in slot order with the control's epoch") {
@@ -151,12 +161,8 @@ TEST_CASE("a replayed session ends with the session's buffers (reference interpr
   for (uint32_t seed = 1; seed <= 60; ++seed) {
     CAPTURE(seed);
     Session s = run_session(seed, runner);
-    ReplayOptions options;
-    options.control = s.start.control;
-    options.debug_log = s.start.debug_log;
-    options.io_queue = s.start.io_queue;
+    ReplayOptions options = starting_point(s);
     options.slot_count = s.max_slots;
-    options.dispatch.resources = s.resources;
     const auto plan = plan_replay(ReplayLog::parse(s.log.bytes()).records(), {}, {}, RoundSplit::Dispatch);
     DispatchBuffers last;
     const ReplayStream stream = run_replay(runner, plan, options, &last);
@@ -176,11 +182,7 @@ TEST_CASE("the OpenCL device and the reference interpreter give equal streams fo
   for (uint32_t seed = 100; seed < 130; ++seed) {
     CAPTURE(seed);
     Session s = run_session(seed, reference);
-    ReplayOptions options;
-    options.control = s.start.control;
-    options.debug_log = s.start.debug_log;
-    options.io_queue = s.start.io_queue;
-    options.dispatch.resources = s.resources;
+    const ReplayOptions options = starting_point(s);
     const auto plan = plan_replay(s.log.records(), {}, {}, RoundSplit::Dispatch);
     const ReplayStream a = run_replay(reference, plan, options);
     const ReplayStream b = run_replay(*device, plan, options);
@@ -192,11 +194,7 @@ TEST_CASE("the OpenCL device and the reference interpreter give equal streams fo
 TEST_CASE("compare_replay_streams names the round and word that differ; JSON round-trips") {
   ReferenceRunner runner(64);
   Session s = run_session(7, runner);
-  ReplayOptions options;
-  options.control = s.start.control;
-  options.debug_log = s.start.debug_log;
-  options.io_queue = s.start.io_queue;
-  options.dispatch.resources = s.resources;
+  const ReplayOptions options = starting_point(s);
   const auto plan = plan_replay(s.log.records(), {}, {}, RoundSplit::Dispatch);
   const ReplayStream a = run_replay(runner, plan, options);
   const ReplayStream parsed = parse_replay_stream(replay_stream_json(a).dump(), "stream.json");
