@@ -16,7 +16,9 @@ for f in lib/cmake/vyre/vyreConfig.cmake lib/cmake/vyre/vyreConfigVersion.cmake 
   [[ -e "$WORK/prefix/$f" ]] || fail "the install lacks $f"
 done
 
-# find_package(vyre), from a copy of the example outside the source tree.
+# find_package(vyre), from a copy of the example outside the source tree
+# (CMake takes CXXFLAGS from the environment: a sanitizer build's consumer
+# must be instrumented too).
 cp -r "$SRC/examples/consumer" "$WORK/consumer"
 "$CMAKE" -S "$WORK/consumer" -B "$WORK/build-cmake" -DCMAKE_PREFIX_PATH="$WORK/prefix" >"$WORK/log" 2>&1 ||
   fail "configuring the consumer: $(cat "$WORK/log")"
@@ -37,7 +39,7 @@ echo "find_package(vyre 9.0) refused: ok"
 export PKG_CONFIG_PATH="$WORK/prefix/lib/pkgconfig"
 flags="$(pkg-config --cflags --libs grafos vyre)" || fail "pkg-config grafos vyre"
 # shellcheck disable=SC2086
-g++ -std=c++20 "$WORK/consumer/main.cpp" -o "$WORK/pc-consumer" $flags >"$WORK/log" 2>&1 ||
+g++ -std=c++20 ${CXXFLAGS:-} "$WORK/consumer/main.cpp" -o "$WORK/pc-consumer" $flags >"$WORK/log" 2>&1 ||
   fail "building with pkg-config flags ($flags): $(cat "$WORK/log")"
 out="$("$WORK/pc-consumer")" || fail "the pkg-config-built consumer failed"
 [[ "$out" == "$expected" ]] || fail "pkg-config-built consumer printed: $out"
