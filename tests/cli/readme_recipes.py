@@ -24,6 +24,12 @@ for info, body in blocks:
         failed += 1
         continue
     recipes += 1
+    # bash -e ignores a failure on the left of && or ||: such a recipe could
+    # rot unnoticed.
+    if re.search(r"&&|\|\|", body):
+        print(f"FAIL: a recipe uses && or ||, whose failures bash -e does not catch:\n{body}", file=sys.stderr)
+        failed += 1
+        continue
     with tempfile.TemporaryDirectory() as work:
         os.symlink(os.path.join(src, "examples"), os.path.join(work, "examples"))
         os.symlink(build, os.path.join(work, "build"))
