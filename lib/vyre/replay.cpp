@@ -6,11 +6,9 @@
 #include <sstream>
 #include <unordered_set>
 
-#include "vyre/debug_log.h"
 #include "vyre/detail/words.h"
 #include "vyre/error.h"
 #include "vyre/file_io.h"
-#include "vyre/io_queue.h"
 #include "vyre/ring.h"
 #include "vyre/ring_spec.h"
 
@@ -25,10 +23,6 @@ using detail::store_u32;
 // Status names in the order of protocol::slot values, as JSON keys.
 std::string status_key(uint32_t s) { return std::string(*protocol::status_name(s)); }
 
-uint32_t observable_count(ByteSpan control) {
-  return static_cast<uint32_t>(control.size() / 4 - ctl::OBSERVABLE_BASE);
-}
-
 }  // namespace
 
 RecordSummary record_published(ReplayLog& log, ByteSpan ring, ByteSpan control, uint64_t timestamp_ns) {
@@ -38,19 +32,16 @@ RecordSummary record_published(ReplayLog& log, ByteSpan ring, ByteSpan control, 
   const uint64_t live_before = log.records().size();
   const uint32_t slots = static_cast<uint32_t>(ring.size() / protocol::SLOT_BYTES);
   for (uint32_t s = 0; s < slots; ++s) {
-    const uint8_t* p = ring.data() + uint64_t{s} * protocol::SLOT_BYTES;
-    if (load_u32(p + 4 * protocol::STATUS_WORD) != protocol::slot::PUBLISHED) continue;
+    const SlotView v = decode_slot(ring, s);
+    if (v.status != protocol::slot::PUBLISHED) continue;
     RecordedSlot r;
     r.timestamp_ns = timestamp_ns;
     r.slot_idx = s;
-    r.tenant_id = load_u32(p + 4 * protocol::TENANT_WORD);
-    r.opcode = load_u32(p + 4 * protocol::OPCODE_WORD);
-    for (uint32_t a = 0; a < protocol::replay::RECORD_ARGS; ++a) r.args[a] = load_u32(p + 4 * (protocol::ARG0_WORD + a));
-    for (uint32_t a = protocol::replay::RECORD_ARGS; a < protocol::ARGS_PER_SLOT; ++a)
-      if (load_u32(p + 4 * (protocol::ARG0_WORD + a)) != 0) {
-        summary.truncated_slots.push_back(s);
-        break;
-      }
+    r.tenant_id = v.tenant;
+    r.opcode = v.opcode;
+    std::copy_n(v.args.begin(), protocol::replay::RECORD_ARGS, r.args.begin());
+    if (std::any_of(v.args.begin() + protocol::replay::RECORD_ARGS, v.args.end(), [](uint32_t a) { return a != 0; }))
+      summary.truncated_slots.push_back(s);
     r.epoch = summary.epoch;
     log.append(r);
     ++summary.recorded;
@@ -148,16 +139,15 @@ ReplayStream run_replay(PassRunner& runner, const std::vector<ReplayRoundPlan>& 
                                                   std::to_string(protocol::MAX_ENCODED_RING_SLOTS),
                                "replay a log whose slot indices fit a 1,048,576-slot ring");
 
-  DispatchBuffers buffers;
+  DispatchBuffers buffers = default_dispatch_buffers(encode_empty_ring(stream.slot_count));
   if (!options.control.empty()) {
     buffers.control = options.control;
   } else {
     buffers.control = encode_control(false, options.tenants, options.observables);
     if (!plan.empty()) detail::write_word(buffers.control, ctl::EPOCH, plan.front().epoch);
   }
-  buffers.debug_log = !options.debug_log.empty() ? options.debug_log : encode_empty_debug_log(protocol::debug::RECORD_CAPACITY);
-  buffers.io_queue = !options.io_queue.empty() ? options.io_queue : encode_empty_io_queue(protocol::io::IO_SLOT_COUNT);
-  buffers.ring = encode_empty_ring(stream.slot_count);
+  if (!options.debug_log.empty()) buffers.debug_log = options.debug_log;
+  if (!options.io_queue.empty()) buffers.io_queue = options.io_queue;
   validate_dispatch_buffers(buffers, BufferNames{"replay control", "replay ring", "replay debug log", "replay io queue"});
 
   for (size_t i = 0; i < plan.size(); ++i) {
@@ -177,13 +167,8 @@ ReplayStream run_replay(PassRunner& runner, const std::vector<ReplayRoundPlan>& 
     round.kernel_ms = result.timings.kernel_ms;
     round.wall_ms = result.timings.total_ms;
     round.printf_records = load_u32(buffers.debug_log.data()) / protocol::debug::RECORD_WORDS;
-    for (size_t off = 0; off < buffers.ring.size(); off += protocol::SLOT_BYTES) {
-      const uint32_t s = load_u32(buffers.ring.data() + off);
-      if (s < round.statuses.size()) ++round.statuses[s];
-    }
-    const uint32_t obs = observable_count(buffers.control);
-    round.observables.resize(obs);
-    for (uint32_t k = 0; k < obs; ++k) round.observables[k] = detail::word_at(buffers.control, ctl::OBSERVABLE_BASE + k);
+    round.statuses = count_statuses(buffers.ring).by_status;
+    round.observables = decode_control(buffers.control).observables;
     stream.rounds.push_back(std::move(round));
     stream.records_replayed += p.slots.size();
     if (options.on_round) options.on_round(i + 1, plan.size());

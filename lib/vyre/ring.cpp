@@ -418,12 +418,23 @@ void encode_ring_into(uint32_t slot_count, std::span<const SlotWrite> slots, Byt
   store_fence();
 }
 
+namespace {
+void count_status(StatusCounts& c, uint32_t status) {
+  if (status <= protocol::slot::FAULT) ++c.by_status[status];
+  else ++c.other;
+}
+}  // namespace
+
 StatusCounts count_statuses(const RingView& ring) {
   StatusCounts c;
-  for (const auto& s : ring.slots) {
-    if (s.status <= protocol::slot::FAULT) ++c.by_status[s.status];
-    else ++c.other;
-  }
+  for (const auto& s : ring.slots) count_status(c, s.status);
+  return c;
+}
+
+StatusCounts count_statuses(ByteSpan ring) {
+  validate_ring_bytes(ring);
+  StatusCounts c;
+  for (size_t off = 0; off < ring.size(); off += SLOT_BYTES) count_status(c, detail::load_u32(ring.data() + off));
   return c;
 }
 

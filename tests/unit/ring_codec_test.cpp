@@ -147,3 +147,15 @@ TEST_CASE("LOAD_MISS slots round-trip") {
   CHECK_FALSE(decode_load_miss(slot, 1));
   CHECK_FALSE(decode_load_miss(slot, 0x10000000));  // u32 slot-base overflow
 }
+
+TEST_CASE("count_statuses from the bytes agrees with the decoded view, unknown statuses included") {
+  Bytes ring = encode_empty_ring(9);
+  const uint32_t statuses[] = {0, 1, 1, 3, 7, 4, 8, 0xFFFFFFFF, 3};
+  for (uint32_t s = 0; s < 9; ++s) detail::write_word(ring, s * protocol::SLOT_WORDS, statuses[s]);
+  const StatusCounts a = count_statuses(ByteSpan(ring)), b = count_statuses(decode_ring(ring));
+  CHECK(a.by_status == b.by_status);
+  CHECK(a.other == 2);
+  CHECK(b.other == 2);
+  CHECK(a.by_status[protocol::slot::DONE] == 2);
+  CHECK_THROWS_AS(count_statuses(ByteSpan(ring.data(), 63)), Error);
+}

@@ -136,6 +136,9 @@ struct StatusCounts {
   uint64_t other = 0;
 };
 StatusCounts count_statuses(const RingView& ring);
+// The same from the ring bytes, reading only the status words (no decoded
+// view is built: replay counts every round this way).
+StatusCounts count_statuses(ByteSpan ring);
 
 // Throws InvalidInput when the length is not a whole number of slots or
 // exceeds the u32 slot range.
