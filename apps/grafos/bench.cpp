@@ -79,7 +79,7 @@ vyre::cli::Runner setup_bench(CLI::App& cmd) {
     report.series.push_back({"wall_ms", device ? "one run: regions, upload, every phase, read-back" : "one run, every phase",
                              {}});
     if (device) report.series.push_back({"kernel_ms", "coordinator and worker kernels, from profiling events", {}});
-    report.series.push_back({job.baseline_name() == "memcpy" ? "memcpy_ms" : "copy_ms",
+    report.series.push_back({device ? "copy_ms" : "memcpy_ms",
                              "the yardstick: " + job.baseline_name() + " of the input's bytes, beside each run", {}});
     report.context = {{"workers", config.workers},
                       {"shared_bytes", config.shared_bytes},
@@ -111,11 +111,9 @@ vyre::cli::Runner setup_bench(CLI::App& cmd) {
     const auto& timed = device ? report.series[1] : report.series[0];
     const vyre::SampleStats tasklet = vyre::sample_stats(timed.ms);
     const vyre::SampleStats yard = vyre::sample_stats(report.series.back().ms);
-    const std::string ratio_key = timed.name.substr(0, timed.name.rfind("_ms")) + "_vs_" +
-                                  report.series.back().name.substr(0, report.series.back().name.rfind("_ms")) + "_at_median";
-    if (tasklet.median > 0) report.context[ratio_key] = yard.median / tasklet.median;
     std::string suffix;
     if (tasklet.median > 0) {
+      report.context[device ? "kernel_vs_copy_at_median" : "wall_vs_memcpy_at_median"] = yard.median / tasklet.median;
       char line[160];
       std::snprintf(line, sizeof line, "%s at median = %.2fx the %s of the same bytes (higher is faster)\n",
                     device ? "kernels" : "wall", yard.median / tasklet.median, job.baseline_name().c_str());

@@ -9,10 +9,7 @@
 #include "vyre/dispatch_report.h"
 #include "vyre/dispatch_server.h"
 #include "vyre/file_io.h"
-#include "vyre/opencl_dispatch.h"
-#include "vyre/reference_interpreter.h"
 #include "vyre/replay.h"
-#include "vyre/ring_spec.h"
 
 namespace vyre::cli {
 

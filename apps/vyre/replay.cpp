@@ -50,23 +50,19 @@ Runner setup_replay(CLI::App& cmd) {
       throw Error::usage("--from-epoch " + std::to_string(*o->from_epoch) + " is after --to-epoch " +
                              std::to_string(*o->to_epoch),
                          "swap them");
-    const ReplayLog log = [&] {
-      try {
-        return ReplayLog::parse(read_input(o->log));
-      } catch (const Error& e) {
-        throw in_file(e, o->log);
-      }
-    }();
     const std::vector<RecordedSlot> records = [&] {
       try {
-        return log.records();
+        return ReplayLog::parse(read_input(o->log)).records();
       } catch (const Error& e) {
         throw in_file(e, o->log);
       }
     }();
     const RoundSplit split = o->rounds == "epoch" ? RoundSplit::Epoch : RoundSplit::Dispatch;
     const auto plan = plan_replay(records, o->from_epoch, o->to_epoch, split);
-    const size_t dispatch_rounds = plan_replay(records, o->from_epoch, o->to_epoch, RoundSplit::Dispatch).size();
+    // Only the epoch split needs the other count (for its note).
+    const size_t dispatch_rounds = split == RoundSplit::Dispatch
+                                       ? plan.size()
+                                       : plan_replay(records, o->from_epoch, o->to_epoch, RoundSplit::Dispatch).size();
 
     ReplayOptions options;
     options.control = load_optional_buffer(o->in.control, "control");
