@@ -114,7 +114,7 @@ OpenClTasklet::OpenClTasklet(const std::string& source, const std::string& name,
 }
 
 OpenClTasklet::~OpenClTasklet() = default;
-std::string OpenClTasklet::device() const { return s_->dev.info.name + " (" + s_->dev.info.platform + ")"; }
+std::string OpenClTasklet::device() const { return s_->dev.info.label(); }
 double OpenClTasklet::build_ms() const { return s_->build_ms; }
 double OpenClTasklet::setup_ms() const { return s_->setup_ms; }
 uint32_t OpenClTasklet::compute_units() const { return s_->dev.info.compute_units; }
@@ -242,7 +242,7 @@ OpenClTaskletRun OpenClTasklet::run(const TaskletConfig& config, std::span<const
 OpenClTaskletRun run_opencl_tasklet(const TaskletConfig& config, const std::string& source, const std::string& name,
                                     std::span<const uint8_t> input, uint64_t output_capacity,
                                     const OpenClTaskletOptions& options) {
-  validate_config(config);
+  validate_config(config);  // before the device and the build, not after (run checks again)
   OpenClTasklet tasklet(source, name, options);
   OpenClTaskletRun out = tasklet.run(config, input, output_capacity);
   // A one-shot run's wall time includes choosing the device and building.

@@ -159,7 +159,7 @@ OpenClRunner::OpenClRunner(const OpenClOptions& options) : s_(std::make_unique<S
 }
 
 OpenClRunner::~OpenClRunner() = default;
-std::string OpenClRunner::device_name() const { return s_->device.info.name + " (" + s_->device.info.platform + ")"; }
+std::string OpenClRunner::device_name() const { return s_->device.info.label(); }
 uint32_t OpenClRunner::workgroup_size() const { return s_->workgroup_size; }
 const DeviceInfo& OpenClRunner::device_info() const { return s_->device.info; }
 double OpenClRunner::build_ms() const { return s_->built.build_ms; }

@@ -17,6 +17,8 @@ struct DeviceInfo {
   uint32_t compute_units = 0, max_workgroup_size = 0, clock_mhz = 0;
   uint64_t global_mem_bytes = 0, local_mem_bytes = 0, max_alloc_bytes = 0;
   std::string selector() const { return std::to_string(platform_index) + ":" + std::to_string(device_index); }
+  // "NAME (PLATFORM)": how reports and benchmarks name the device.
+  std::string label() const { return name + " (" + platform + ")"; }
 };
 
 std::vector<DeviceInfo> list_devices();
