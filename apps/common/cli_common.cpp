@@ -15,7 +15,6 @@
 #include <iostream>
 #include <new>
 
-#include "vyre/bench_report.h"
 #include "vyre/file_io.h"
 
 namespace vyre::cli {
@@ -26,9 +25,8 @@ Error in_file(const Error& e, const std::string& path) {
   return e.with_context(context);
 }
 
-std::string& add_output_option(CLI::App& cmd, std::shared_ptr<std::string> out) {
-  cmd.add_option("-o,--output", *out, "Output file, or - for stdout (written atomically)")->capture_default_str();
-  return *out;
+void add_output_option(CLI::App& cmd, std::string& out) {
+  cmd.add_option("-o,--output", out, "Output file, or - for stdout (written atomically)")->capture_default_str();
 }
 
 // "4096", "4K", "1M", "2G" (binary multiples), as a byte count.
@@ -53,7 +51,6 @@ uint64_t parse_size(const std::string& text, const std::string& option) {
   return value * mult;
 }
 
-
 void add_bench_output_options(CLI::App& cmd, BenchOutputOptions& o, uint32_t default_repeat, uint32_t default_warmup) {
   o.repeat = default_repeat;
   o.warmup = default_warmup;
@@ -64,7 +61,7 @@ void add_bench_output_options(CLI::App& cmd, BenchOutputOptions& o, uint32_t def
   cmd.add_option("--format", o.format, "table, json (schemas/bench.schema.json) or csv (one row per run)")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
-  cmd.add_option("-o,--output", o.output, "Output file, or - for stdout (written atomically)")->capture_default_str();
+  add_output_option(cmd, o.output);
   cmd.add_option("--plot", o.plot, "Write an SVG plot of the time distributions here (atomically)");
   cmd.add_flag("-q,--quiet", o.quiet, "No progress on stderr");
 }

@@ -14,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "vyre/bench_report.h"
 #include "vyre/error.h"
 
 namespace vyre::cli {
@@ -90,14 +91,9 @@ struct BenchOutputOptions {
   bool quiet = false;
 };
 void add_bench_output_options(CLI::App& cmd, BenchOutputOptions& options, uint32_t default_repeat, uint32_t default_warmup);
-}  // namespace vyre::cli
-namespace vyre {
-struct BenchReport;
-}
-namespace vyre::cli {
 void write_bench_outputs(const BenchReport& report, const BenchOutputOptions& options, const std::string& table_suffix);
 
 // Options shared by several subcommands.
-std::string& add_output_option(CLI::App& cmd, std::shared_ptr<std::string> out);
+void add_output_option(CLI::App& cmd, std::string& out);
 
 }  // namespace vyre::cli

@@ -42,7 +42,7 @@ Runner setup_replay(CLI::App& cmd) {
   cmd.add_option("--slot-count", o->slot_count, "Ring size (default: the largest recorded slot index + 1)")
       ->check(CLI::Range(1u, protocol::MAX_ENCODED_RING_SLOTS));
   cmd.add_flag("--json", o->json, "Print the stream as JSON (schemas/replay-stream.schema.json)");
-  add_output_option(cmd, std::shared_ptr<std::string>(o, &o->output));
+  add_output_option(cmd, o->output);
   cmd.add_option("--out-dir", o->out_dir, "Write the buffers left by the last round here (atomically)");
   cmd.add_flag("-q,--quiet", o->quiet, "No progress on stderr");
   return [o](std::stop_token stop) {
