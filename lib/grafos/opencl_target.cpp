@@ -115,7 +115,6 @@ OpenClTasklet::OpenClTasklet(const std::string& source, const std::string& name,
 
 OpenClTasklet::~OpenClTasklet() = default;
 std::string OpenClTasklet::device() const { return s_->dev.info.label(); }
-double OpenClTasklet::build_ms() const { return s_->build_ms; }
 double OpenClTasklet::setup_ms() const { return s_->setup_ms; }
 uint32_t OpenClTasklet::compute_units() const { return s_->dev.info.compute_units; }
 

@@ -37,7 +37,6 @@ TaskletJob::TaskletJob(const TaskletJobOptions& options) : options_(options) {
 }
 
 TaskletJob::~TaskletJob() = default;
-TaskletJob::TaskletJob(TaskletJob&&) noexcept = default;
 
 std::string TaskletJob::name() const {
   return builtin_ ? std::string(builtin_->name) : std::filesystem::path(options_.tasklet).filename().string();

@@ -40,7 +40,6 @@ class OpenClTasklet {
   OpenClTasklet(const OpenClTasklet&) = delete;
   OpenClTasklet& operator=(const OpenClTasklet&) = delete;
   std::string device() const;
-  double build_ms() const;
   double setup_ms() const;  // device choice, context and build
   uint32_t compute_units() const;
   // A device-to-device copy of `bytes` (from profiling events): the

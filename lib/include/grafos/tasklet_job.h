@@ -32,12 +32,10 @@ class TaskletJob {
   // target; TaskletError (Device) when the OpenCL tasklet does not build.
   explicit TaskletJob(const TaskletJobOptions& options);
   ~TaskletJob();
-  TaskletJob(TaskletJob&&) noexcept;
 
   const BuiltinTasklet* builtin() const { return builtin_; }
   // The built-in's name or the file's base name.
   std::string name() const;
-  const std::string& target() const { return options_.target; }
   std::string device() const;
   double setup_ms() const;
 
