@@ -4,16 +4,17 @@
 
 #include <poll.h>
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <charconv>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <thread>
 #include <cstdlib>
 #include <iostream>
 #include <new>
+#include <thread>
 
 #include "vyre/file_io.h"
 
@@ -25,53 +26,80 @@ Error in_file(const Error& e, const std::string& path) {
   return e.with_context(context);
 }
 
-void add_output_option(CLI::App& cmd, std::string& out) {
-  cmd.add_option("-o,--output", out, "Output file, or - for stdout (written atomically)")->capture_default_str();
+void add_output_option(CLI::App& cmd, std::string& out, const std::string& what) {
+  cmd.add_option("-o,--output", out, what + ", or - for stdout")->capture_default_str();
 }
 
-// "4096", "4K", "1M", "2G" (binary multiples), as a byte count.
 uint64_t parse_size(const std::string& text, const std::string& option) {
-  size_t used = 0;
-  unsigned long long value = 0;
-  try {
-    value = std::stoull(text, &used, 10);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0)
-    throw Error::usage(option + " " + text + " is not a size", "write a number with an optional K, M or G suffix");
-  std::string suffix = text.substr(used);
+  const auto bad = [&](const std::string& why) {
+    return Error::usage(option + " " + text + ": " + why, "write a whole number of bytes with an optional K, M or G suffix, e.g. 256M");
+  };
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ptr == text.data()) throw bad("not a size");
+  if (ec == std::errc::result_out_of_range) throw bad("too large");
+  const std::string suffix(ptr, end);
   uint64_t mult = 1;
   if (suffix == "K" || suffix == "k" || suffix == "KiB") mult = 1ull << 10;
   else if (suffix == "M" || suffix == "m" || suffix == "MiB") mult = 1ull << 20;
   else if (suffix == "G" || suffix == "g" || suffix == "GiB") mult = 1ull << 30;
-  else if (!suffix.empty() && suffix != "B")
-    throw Error::usage(option + " " + text + " has an unknown suffix \"" + suffix + "\"", "use K, M or G");
-  if (value > UINT64_MAX / mult) throw Error::usage(option + " " + text + " is too large", "use a smaller size");
+  else if (!suffix.empty() && suffix != "B") throw bad("unknown suffix \"" + suffix + "\"");
+  if (value > UINT64_MAX / mult) throw bad("too large");
   return value * mult;
+}
+
+CLI::Validator whole_number(uint64_t lo, uint64_t hi) {
+  const std::string range = "a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
+  return CLI::Validator(
+      [lo, hi, range](std::string& text) -> std::string {
+        uint64_t v = 0;
+        const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ptr != text.data() + text.size() || text.empty() || ec != std::errc() || v < lo || v > hi)
+          return text + " is not " + range;
+        return {};
+      },
+      "", "");
+}
+
+CLI::Validator positive_seconds() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0' || !std::isfinite(v) || v <= 0)
+          return text + " is not a number of seconds greater than 0";
+        return {};
+      },
+      "", "");
 }
 
 void add_bench_output_options(CLI::App& cmd, BenchOutputOptions& o, uint32_t default_repeat, uint32_t default_warmup) {
   o.repeat = default_repeat;
   o.warmup = default_warmup;
-  cmd.add_option("--repeat", o.repeat, "Measured runs")->check(CLI::Range(1u, 1000000u))->capture_default_str();
+  cmd.add_option("--repeat", o.repeat, "Measured runs")->check(whole_number(1, 1000000))->capture_default_str();
   cmd.add_option("--warmup", o.warmup, "Runs before the measured ones, not reported")
-      ->check(CLI::Range(0u, 1000000u))
+      ->check(whole_number(0, 1000000))
       ->capture_default_str();
   cmd.add_option("--format", o.format, "table, json (schemas/bench.schema.json) or csv (one row per run)")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
   add_output_option(cmd, o.output);
-  cmd.add_option("--plot", o.plot, "Write an SVG plot of the time distributions here (atomically)");
+  cmd.add_option("--plot", o.plot, "Write an SVG plot of the time distributions here");
   cmd.add_flag("-q,--quiet", o.quiet, "No progress on stderr");
 }
 
-void write_bench_outputs(const BenchReport& report, const BenchOutputOptions& o, const std::string& table_suffix) {
-  if (!o.plot.empty()) write_output(o.plot, bench_svg(report), OutputKind::Text);
-  const std::string text = o.format == "json" ? bench_json(report).dump(2) + "\n"
-                           : o.format == "csv" ? bench_csv(report)
-                                               : bench_table(report) + table_suffix;
-  write_output(o.output, text, OutputKind::Text);
+BenchWriter::BenchWriter(const BenchOutputOptions& o) : options_(o) {
+  if (!o.plot.empty()) plot_ = outputs_.add(o.plot, OutputKind::Text, "--plot");
+  main_ = outputs_.add(o.output, OutputKind::Text, "-o");
+}
+
+void BenchWriter::write(const BenchReport& report, const std::string& table_suffix, std::stop_token stop) {
+  if (!options_.plot.empty()) outputs_.set(plot_, bench_svg(report));
+  outputs_.set(main_, options_.format == "json"  ? bench_json(report).dump(2) + "\n"
+                      : options_.format == "csv" ? bench_csv(report)
+                                                 : bench_table(report) + table_suffix);
+  outputs_.commit(stop);
 }
 
 Progress::Progress(std::string label, bool quiet)
@@ -94,55 +122,101 @@ void Progress::update(uint64_t done, uint64_t total, const std::string& detail) 
 
 namespace {
 
-// Turns SIGINT and SIGTERM into a stop request: the signals are blocked in
-// every thread (this runs before any other thread starts) and read from a
-// signalfd by a watcher thread. SIGXFSZ is ignored so that a file-size limit
-// makes writes fail with EFBIG (an I/O error, temp file removed) instead of
-// killing the process mid-write.
+// The forced stop: a signal queued to the main thread, carrying the exit
+// status, whose handler ends the process. A real-time signal nobody else
+// sends; OutputSet blocks it (with every other) while it renames files.
+int force_signal() { return SIGRTMIN + 3; }
+
+void forced_exit(int, siginfo_t* info, void*) {
+  if (info->si_code == SI_QUEUE && info->si_pid == ::getpid()) std::_Exit(info->si_value.sival_int);
+}
+
+// How long a run has, after the first signal, to stop by itself (launches,
+// phases and loops check the token well within it) before the forced stop.
+constexpr auto kGrace = std::chrono::milliseconds(60);
+
+// SIGINT and SIGTERM are blocked in every thread (this runs before any other
+// thread starts) and taken by a watcher thread. The watcher is never joined:
+// the process ends with _Exit, so waiting for it cannot delay an exit.
+// SIGXFSZ is ignored so that a file-size limit makes writes fail with EFBIG
+// (an I/O error, temp file removed) instead of killing the process mid-write.
 class SignalWatcher {
  public:
-  SignalWatcher() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  SignalWatcher() : main_(pthread_self()) {
+    struct sigaction sa {};
+    sa.sa_sigaction = forced_exit;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    sigaction(force_signal(), &sa, nullptr);
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
     std::signal(SIGXFSZ, SIG_IGN);
-    fd_ = signalfd(-1, &set, SFD_CLOEXEC);
-    if (fd_ < 0) return;  // no watcher: signals stay blocked, runs complete
-    watcher_ = std::jthread([this](std::stop_token self) {
-      while (!self.stop_requested()) {
-        pollfd p{fd_, POLLIN, 0};
-        if (poll(&p, 1, 100) <= 0) continue;
-        signalfd_siginfo info{};
-        if (read(fd_, &info, sizeof info) != sizeof info) continue;
-        received_.store(static_cast<int>(info.ssi_signo));
-        stop_.request_stop();
-        // A second signal while the run winds down ends the process at once.
-        while (!self.stop_requested()) {
-          if (poll(&p, 1, 100) > 0 && read(fd_, &info, sizeof info) == sizeof info)
-            std::_Exit(kExitSignalBase + static_cast<int>(info.ssi_signo));
-        }
-        return;
-      }
-    });
-  }
-  ~SignalWatcher() {
-    watcher_ = {};
-    if (fd_ >= 0) close(fd_);
+    std::thread([this] { watch(); }).detach();
   }
   std::stop_token token() const { return stop_.get_token(); }
   int received() const { return received_.load(); }
+  // The name in messages ("vyre dispatch"), once the command line is parsed.
+  void set_name(std::string name) {
+    name_storage_ = std::move(name);
+    name_.store(&name_storage_);
+  }
+  // Says the run was interrupted, once, whichever of the run's own end and
+  // the forced stop comes first.
+  void say_interrupted() {
+    if (said_.exchange(true)) return;
+    const int sig = received_.load();
+    const std::string* name = name_.load();
+    std::fprintf(stderr, "%s: interrupted by %s; no output was written (outputs are replaced all at once or not at all)\n",
+                 name ? name->c_str() : "vyre-tools", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    std::fflush(stderr);
+  }
 
  private:
-  int fd_ = -1;
+  void watch() {
+    siginfo_t info{};
+    while (sigwaitinfo(&set_, &info) < 0) {
+    }
+    received_.store(info.si_signo);
+    stop_.request_stop();
+    // A second signal forces the stop at once; otherwise the grace period.
+    const auto deadline = std::chrono::steady_clock::now() + kGrace;
+    for (auto now = std::chrono::steady_clock::now(); now < deadline; now = std::chrono::steady_clock::now()) {
+      const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - now).count();
+      const timespec wait{0, static_cast<long>(left)};
+      if (sigtimedwait(&set_, &info, &wait) > 0) break;
+    }
+    say_interrupted();
+    sigval value{};
+    value.sival_int = kExitSignalBase + received_.load();
+    pthread_sigqueue(main_, force_signal(), value);
+  }
+
+  pthread_t main_;
+  sigset_t set_{};
   std::stop_source stop_;
   std::atomic<int> received_{0};
-  std::jthread watcher_;
+  std::atomic<bool> said_{false};
+  std::string name_storage_;
+  std::atomic<const std::string*> name_{nullptr};
 };
 
-int run_tool_impl(const std::string& tool, const std::string& description, const std::vector<Subcommand>& table, int argc,
-             char** argv, ErrorExitCode extra) {
+// The fix for a command-line error: the option's help.
+std::string parse_error_text(const CLI::ParseError& e, const std::string& who) {
+  std::string what = e.what();
+  while (!what.empty() && (what.back() == '.' || what.back() == '\n' || what.back() == ' ')) what.pop_back();
+  // CLI11's "Could not convert: --x = 1.5" and validators' "--x: why".
+  if (what.starts_with("Could not convert: ")) {
+    what = what.substr(19);
+    if (auto eq = what.find(" = "); eq != std::string::npos)
+      what = what.substr(0, eq) + " " + what.substr(eq + 3) + " is not a value of the option's type";
+  }
+  return what + ". Fix: see `" + who + " --help`";
+}
+
+int run_tool_impl(SignalWatcher& signals, const std::string& tool, const std::string& description,
+                  const std::vector<Subcommand>& table, int argc, char** argv, ErrorExitCode extra) {
   CLI::App app{description, tool};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(tool) + " (vyre-tools) 0.1.0, wire protocol vyre-runtime 0.6");
@@ -155,15 +229,19 @@ int run_tool_impl(const std::string& tool, const std::string& description, const
   CLI::App* completion =
       app.add_subcommand("completion", "Print a bash or zsh completion script: source <(" + tool + " completion bash)");
   completion->add_option("SHELL", shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
+  const Subcommand* chosen = nullptr;
+  std::string who = tool;
   if (argc > 1 && argv[1][0] != '-') {
-    bool known = std::string_view(argv[1]) == "completion";
-    for (const auto& row : table) known = known || row.name == std::string_view(argv[1]);
-    if (!known) {
-      std::cerr << tool << ": unknown subcommand '" << argv[1] << "'. Fix: run `" << tool
+    for (const auto& row : table)
+      if (row.name == std::string_view(argv[1])) chosen = &row;
+    if (!chosen && std::string_view(argv[1]) != "completion") {
+      std::cerr << tool << ": error: unknown subcommand '" << argv[1] << "'. Fix: run `" << tool
                 << " --help` for the list of subcommands\n";
       return kExitUsage;
     }
+    who = tool + " " + argv[1];
   }
+  signals.set_name(who);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -173,10 +251,8 @@ int run_tool_impl(const std::string& tool, const std::string& description, const
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    for (const auto& row : table)
-      if (argc > 1 && row.name == std::string_view(argv[1])) return row.usage_exit;
-    return kExitUsage;
+    std::cerr << who << ": error: " << parse_error_text(e, who) << "\n";
+    return chosen ? chosen->usage_exit : kExitUsage;
   }
   if (completion->parsed()) {
     std::cout << completion_script(app, tool, shell);
@@ -187,15 +263,13 @@ int run_tool_impl(const std::string& tool, const std::string& description, const
     Runner& run = runners[index].second;
     const Subcommand& row = table[index];
     if (!cmd->parsed()) continue;
-    const std::string prefix = tool + " " + cmd->get_name() + ": error: ";
-    SignalWatcher signals;
+    const std::string prefix = who + ": error: ";
     // A run that a signal stopped ends with 128 + the signal, whatever the
     // error its early end produced; a run that finished before the signal
     // mattered keeps its own result.
     auto interrupted = [&]() -> std::optional<int> {
       if (!signals.received()) return std::nullopt;
-      std::cerr << tool << " " << cmd->get_name() << ": interrupted by " << (signals.received() == SIGINT ? "SIGINT" : "SIGTERM")
-                << "; no output was written (outputs are replaced atomically or not at all)\n";
+      signals.say_interrupted();
       return kExitSignalBase + signals.received();
     };
     try {
@@ -224,7 +298,8 @@ int run_tool_impl(const std::string& tool, const std::string& description, const
 
 void run_tool(const std::string& tool, const std::string& description, const std::vector<Subcommand>& table, int argc,
               char** argv, ErrorExitCode extra) {
-  const int code = run_tool_impl(tool, description, table, argc, argv, extra);
+  SignalWatcher signals;
+  const int code = run_tool_impl(signals, tool, description, table, argc, argv, extra);
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);

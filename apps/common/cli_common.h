@@ -1,6 +1,7 @@
 // What every tool driver shares: the subcommand table row, the runner that
-// turns a vyre::Error into a message and its documented exit code, and the
-// input/output conventions ("-" for stdin/stdout).
+// turns an error into a message and its documented exit code, signal
+// handling, and the option conventions ("-" for stdin/stdout, sizes,
+// numbers with their ranges).
 #pragma once
 
 #include <chrono>
@@ -16,6 +17,7 @@
 
 #include "vyre/bench_report.h"
 #include "vyre/error.h"
+#include "vyre/output_set.h"
 
 namespace vyre::cli {
 
@@ -41,20 +43,27 @@ struct Subcommand {
   int usage_exit = kExitUsage;
 };
 
+// Maps a library's own error type to its documented exit code (nullopt: not
+// one of its errors). vyre::Error is always handled.
+using ErrorExitCode = std::optional<int> (*)(const std::exception& e);
+
 // Parses argv against the table and runs the chosen subcommand. Only this
 // function prints errors and chooses exit codes.
+//
+// Signals: SIGINT and SIGTERM stop the run's token at once; a run still going
+// a moment later (a kernel that runs on, a read of stdin or a FIFO that
+// blocks) is ended by a forced stop with the same exit status, which waits
+// while outputs are being put in place (OutputSet holds signals there), so
+// no output is ever left half-written. A second signal forces the stop at
+// once.
 //
 // It does not return: it flushes the standard streams and ends the process
 // with std::_Exit. Every output file is already closed and renamed by then;
 // what _Exit skips is the OpenCL driver's teardown of its context, which
 // costs a one-shot `vyre dispatch` about 100 ms on NVIDIA's driver and frees
 // nothing the operating system would not.
-// Maps a library's own error type to its documented exit code (nullopt: not
-// one of its errors). vyre::Error is always handled.
-using ErrorExitCode = std::optional<int> (*)(const std::exception& e);
-
-[[noreturn]] void run_tool(const std::string& tool, const std::string& description, const std::vector<Subcommand>& table, int argc,
-             char** argv, ErrorExitCode extra = nullptr);
+[[noreturn]] void run_tool(const std::string& tool, const std::string& description, const std::vector<Subcommand>& table,
+                           int argc, char** argv, ErrorExitCode extra = nullptr);
 
 // The error with the file it came from in front, and for a missing word the
 // byte offset of that word.
@@ -79,21 +88,38 @@ class Progress {
 };
 
 // "4096", "4K", "1M", "2G" (binary multiples) as a byte count; a usage error
-// naming `option` otherwise.
+// naming `option` otherwise (a sign, a fraction or garbage).
 uint64_t parse_size(const std::string& text, const std::string& option);
 
+// Validators that check an option's text before CLI11 converts it, so that a
+// bad value names the accepted range ("--tenants 4294967296: not a whole
+// number from 0 to 32") instead of "Could not convert".
+CLI::Validator whole_number(uint64_t lo, uint64_t hi);
+// Seconds: a finite number greater than 0 ("nan" and "inf" are refused).
+CLI::Validator positive_seconds();
+
 // The output options of vyre bench and grafos bench, and writing them: the
-// plot (atomically) first, then the table, JSON or CSV; `table_suffix` is
-// appended to the table only.
+// plot and the table, JSON or CSV, declared before the runs and written
+// together after them; `table_suffix` is appended to the table only.
 struct BenchOutputOptions {
   uint32_t repeat = 0, warmup = 0;
   std::string format = "table", output = "-", plot;
   bool quiet = false;
 };
 void add_bench_output_options(CLI::App& cmd, BenchOutputOptions& options, uint32_t default_repeat, uint32_t default_warmup);
-void write_bench_outputs(const BenchReport& report, const BenchOutputOptions& options, const std::string& table_suffix);
 
-// Options shared by several subcommands.
-void add_output_option(CLI::App& cmd, std::string& out);
+class BenchWriter {
+ public:
+  explicit BenchWriter(const BenchOutputOptions& options);
+  void write(const BenchReport& report, const std::string& table_suffix, std::stop_token stop);
+
+ private:
+  const BenchOutputOptions& options_;
+  OutputSet outputs_;
+  size_t main_ = 0, plot_ = 0;
+};
+
+// -o/--output FILE, or - for stdout.
+void add_output_option(CLI::App& cmd, std::string& out, const std::string& what = "Output file");
 
 }  // namespace vyre::cli

@@ -27,7 +27,8 @@ vyre::cli::Runner setup_bench(CLI::App& cmd) {
   cmd.add_option("TASKLET", o->tasklet, "A built-in tasklet (grafos list-tasklets) or a FILE.cl tasklet")->required();
   cmd.add_option("--workers", o->workers,
                  "Lanes, coordinator included (default: every hardware thread + 1 on the host, 4 per compute unit + 1 "
-                 "on a device)");
+                 "on a device)")
+      ->check(vyre::cli::whole_number(0, UINT32_MAX));
   auto* input = cmd.add_option("--input", o->input, "Input bytes: a file or - for stdin");
   cmd.add_option("--size", o->size, "Without --input: this many seeded random bytes, e.g. 256M")
       ->excludes(input)
@@ -37,10 +38,12 @@ vyre::cli::Runner setup_bench(CLI::App& cmd) {
       ->check(CLI::IsMember({"host", "opencl"}))
       ->capture_default_str();
   cmd.add_option("--device", o->device, "OpenCL device (as vyre dispatch --device)");
-  cmd.add_option("--local-size", o->local_size, "OpenCL work-items per worker (default 256 on GPUs, 16 on CPUs)");
+  cmd.add_option("--local-size", o->local_size, "OpenCL work-items per worker (default 256 on GPUs, 16 on CPUs)")
+      ->check(vyre::cli::whole_number(1, 1u << 16));
   cmd.add_flag("--no-cache", o->no_cache, "Build OpenCL programs from source, bypassing the program cache");
   vyre::cli::add_bench_output_options(cmd, o->out, 10, 1);
   return [o](std::stop_token stop) {
+    vyre::cli::BenchWriter writer(o->out);
     grafos::TaskletJob job({o->tasklet, o->target, {o->device, !o->no_cache, o->local_size}});
     vyre::Bytes data;
     if (!o->input.empty()) {
@@ -119,7 +122,7 @@ vyre::cli::Runner setup_bench(CLI::App& cmd) {
                     device ? "kernels" : "wall", yard.median / tasklet.median, job.baseline_name().c_str());
       suffix = line;
     }
-    vyre::cli::write_bench_outputs(report, o->out, suffix);
+    writer.write(report, suffix, stop);
     return vyre::cli::kExitOk;
   };
 }

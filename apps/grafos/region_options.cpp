@@ -6,7 +6,8 @@ void add_region_options(CLI::App& cmd, RegionOptions& o) {
   cmd.add_option("--shared-bytes", o.shared, "Shared region size, e.g. 4K, 1M (default: what the tasklet needs)");
   cmd.add_option("--scratch-bytes-per-worker", o.scratch, "Scratch size per worker (default: what the tasklet needs)");
   cmd.add_option("--max-linear-memory", o.max_memory, "Budget for shared + workers x scratch (default 4G - 1)");
-  o.fuel_option = cmd.add_option("--fuel", o.fuel, "Lease-wide fuel pool; without it fuel checkpoints fail");
+  o.fuel_option = cmd.add_option("--fuel", o.fuel, "Lease-wide fuel pool; without it fuel checkpoints fail")
+                      ->check(vyre::cli::whole_number(0, UINT64_MAX));
 }
 
 void apply_region_options(const RegionOptions& o, const grafos::TaskletJob& job, uint64_t input_len,

@@ -22,17 +22,21 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
   };
   auto o = std::make_shared<Options>();
   cmd.add_option("TASKLET", o->tasklet, "A built-in tasklet (grafos list-tasklets) or a FILE.cl tasklet")->required();
-  cmd.add_option("--workers", o->workers, "Lanes: 1 coordinator + N-1 data workers (at least 2)")->required();
-  cmd.add_option("--cores", o->cores, "Cores of the lease (default: --workers); workers must not exceed it");
+  cmd.add_option("--workers", o->workers, "Lanes: 1 coordinator + N-1 data workers (at least 2)")
+      ->required()
+      ->check(vyre::cli::whole_number(0, UINT32_MAX));
+  cmd.add_option("--cores", o->cores, "Cores of the lease (default: --workers); workers must not exceed it")
+      ->check(vyre::cli::whole_number(1, UINT32_MAX));
   add_region_options(cmd, o->regions);
   cmd.add_option("--input", o->input, "Input bytes: a file or - for stdin (default: empty)");
-  cmd.add_option("--output", o->output, "Output file or - for stdout (never a terminal)")->capture_default_str();
+  vyre::cli::add_output_option(cmd, o->output, "Output file (never a terminal)");
   cmd.add_option("--target", o->target, "host (threads) or opencl")
       ->check(CLI::IsMember({"host", "opencl"}))
       ->capture_default_str();
   cmd.add_option("--device", o->device, "OpenCL device (as vyre dispatch --device)");
-  cmd.add_option("--local-size", o->local_size, "OpenCL work-items per worker (default 256 on GPUs, 16 on CPUs)");
-  cmd.add_option("--timeout", o->timeout, "Cancel the run after this many seconds")->check(CLI::PositiveNumber);
+  cmd.add_option("--local-size", o->local_size, "OpenCL work-items per worker (default 256 on GPUs, 16 on CPUs)")
+      ->check(vyre::cli::whole_number(1, 1u << 16));
+  cmd.add_option("--timeout", o->timeout, "Cancel the run after this many seconds")->check(vyre::cli::positive_seconds());
   cmd.add_option("--report", o->report, "JSON report file, or - for stdout (schemas/tasklet-report.schema.json)");
   cmd.add_flag("--no-cache", o->no_cache, "Build OpenCL programs from source, bypassing the program cache");
   return [o](std::stop_token stop) {
@@ -43,6 +47,10 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
       early.workers = o->workers;
       grafos::validate_config(early);
     }
+    vyre::check_single_stdin({{"--input", o->input}, {"TASKLET", o->tasklet}});
+    vyre::OutputSet outputs;
+    const size_t output = outputs.add(o->output, vyre::OutputKind::Binary, "-o");
+    const size_t report_out = o->report.empty() ? 0 : outputs.add(o->report, vyre::OutputKind::Text, "--report");
     grafos::TaskletJob job({o->tasklet, o->target, {o->device, !o->no_cache, o->local_size}});
     const vyre::Bytes input = o->input.empty() ? vyre::Bytes{} : vyre::read_input(o->input);
     job.check_input(input, vyre::display_name(o->input));
@@ -62,7 +70,7 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
     // A one-shot run's wall time includes choosing the device and building.
     const double wall_ms = result.wall_ms + job.setup_ms();
     const double kernel_ms = run.kernel_ms;
-    vyre::write_output(o->output, vyre::ByteSpan(result.output), vyre::OutputKind::Binary);
+    outputs.set(output, result.output);
     if (!o->report.empty()) {
       nlohmann::json phases = nlohmann::json::array();
       for (const auto& p : result.phase_stats) phases.push_back({{"lanes", p.lanes}, {"wall_ms", p.wall_ms}});
@@ -84,8 +92,9 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
           {"wall_ms", wall_ms},
           {"kernel_ms", kernel_ms >= 0 ? nlohmann::json(kernel_ms) : nlohmann::json(nullptr)},
           {"bytes_per_second", wall_s > 0 ? nlohmann::json(input.size() / wall_s) : nlohmann::json(nullptr)}};
-      vyre::write_output(o->report, report.dump(2) + "\n", vyre::OutputKind::Text);
+      outputs.set(report_out, report.dump(2) + "\n");
     }
+    outputs.commit(stop);
     return vyre::cli::kExitOk;
   };
 }

@@ -20,6 +20,8 @@ Runner setup_bench(CLI::App& cmd) {
   add_dispatch_inputs(cmd, o->in, true);
   add_bench_output_options(cmd, o->out, 20, 2);
   return [o](std::stop_token stop) {
+    check_dispatch_stdin(o->in);
+    BenchWriter writer(o->out);
     const DispatchBuffers base = load_dispatch_buffers(o->in);
     const DispatchOptions options = dispatch_options(o->in, stop);
     const auto t0 = std::chrono::steady_clock::now();
@@ -52,7 +54,8 @@ Runner setup_bench(CLI::App& cmd) {
       if (i == 0) done_count = done;
       else if (done != done_count)
         throw Error::backend("run " + std::to_string(i) + " drained " + std::to_string(done) + " slots, run 0 drained " +
-                             std::to_string(done_count) + ". Fix: check the ring with vyre replay --compare reference");
+                                 std::to_string(done_count),
+                             "check the ring with vyre replay --compare reference");
       if (i >= o->out.warmup) {
         report.series[0].ms.push_back(r.timings.kernel_ms);
         report.series[1].ms.push_back(r.timings.total_ms);  // run_dispatch's own clock
@@ -61,7 +64,7 @@ Runner setup_bench(CLI::App& cmd) {
     }
     report.context["done_count_per_run"] = done_count;
 
-    write_bench_outputs(report, o->out, "");
+    writer.write(report, "", stop);
     return kExitOk;
   };
 }

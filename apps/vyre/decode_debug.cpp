@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "subcommands.h"
+#include "vyre/buffer_kind.h"
 #include "vyre/file_io.h"
 #include "vyre/views.h"
 
@@ -17,9 +18,11 @@ Runner setup_decode_debug(CLI::App& cmd) {
   cmd.add_flag("--json", o->json, "Print {cursor, capacity, dropped, records} as JSON");
   cmd.add_flag("--strict", o->strict, "Fail like upstream's decoder on an overflowed or partial log");
   return [o](std::stop_token) {
+    check_single_stdin({{"FILE", o->file}, {"--formats", o->formats}});
     std::optional<FormatTable> formats;
     if (!o->formats.empty()) formats = FormatTable::parse_text(read_text_input(o->formats), display_name(o->formats));
     const Bytes bytes = read_input(o->file);
+    check_buffer(BufferKind::DebugLog, bytes, display_name(o->file));
     DebugLogView view;
     try {
       if (o->strict) read_debug_log(bytes);  // upstream's verdict first

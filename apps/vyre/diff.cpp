@@ -1,5 +1,6 @@
 #include "subcommands.h"
 #include "vyre/buffer_diff.h"
+#include "vyre/buffer_kind.h"
 #include "vyre/file_io.h"
 
 namespace vyre::cli {
@@ -17,15 +18,19 @@ Runner setup_diff(CLI::App& cmd) {
   cmd.add_option("B", o->b, "Actual buffer, or - for stdin")->required();
   cmd.add_option("--kind", o->kind, "Buffer kind")
       ->required()
-      ->check(CLI::IsMember({"control", "ring", "debug-log", "io-queue", "replay"}));
+      ->check(CLI::IsMember(buffer_kind_names()));
   cmd.add_option("--ignore", o->ignore, "Fields that may differ (repeat or comma-separate), e.g. --ignore status")
       ->delimiter(',');
   cmd.add_flag("--json", o->json, "Print {kind, equal, changed, added, removed} (schemas/diff.schema.json)");
   cmd.add_flag("-q,--quiet", o->quiet, "Print nothing; only the exit status tells");
   return [o](std::stop_token) {
-    if (o->a == "-" && o->b == "-") throw Error::usage("A and B cannot both be stdin", "name a file for one of them");
+    check_single_stdin({{"A", o->a}, {"B", o->b}});
+    const BufferKind kind = *buffer_kind_from_name(o->kind);
     const Bytes a = read_input(o->a), b = read_input(o->b);
-    const BufferDiff d = diff_buffers(o->kind, a, b, std::set<std::string>(o->ignore.begin(), o->ignore.end()));
+    check_buffer(kind, a, display_name(o->a));
+    check_buffer(kind, b, display_name(o->b));
+    const BufferDiff d = diff_buffers(o->kind, a, b, std::set<std::string>(o->ignore.begin(), o->ignore.end()),
+                                      display_name(o->a), display_name(o->b));
     if (!o->quiet)
       write_output("-", o->json ? buffer_diff_json(d).dump(2) + "\n" : buffer_diff_text(d), OutputKind::Text);
     return d.equal() ? 0 : 1;

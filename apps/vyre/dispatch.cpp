@@ -10,6 +10,7 @@
 #include "vyre/dispatch_server.h"
 #include "vyre/file_io.h"
 #include "vyre/replay.h"
+#include "vyre/replay_log.h"
 
 namespace vyre::cli {
 
@@ -49,27 +50,37 @@ Runner setup_dispatch(CLI::App& cmd) {
   cmd.add_option("--report", o->report, "JSON report file, or - for stdout")->capture_default_str();
   cmd.add_option("--guard-bytes", o->guard_bytes,
                  "Surround every device buffer with this many guard bytes and fail if the kernel touches one")
-      ->check(CLI::Range(1u, 1u << 20));
+      ->check(whole_number(1, 1u << 20));
   cmd.add_option("--record", o->record,
                  "Append every PUBLISHED slot to this VRRL0001 replay log before running (created when missing); "
                  "replay it with vyre replay");
   cmd.add_option("--record-capacity", o->record_capacity, "Records of a log that --record creates (it then wraps)")
-      ->check(CLI::Range(uint64_t{1}, protocol::replay::MAX_REPLAY_RECORDS))
+      ->check(whole_number(1, protocol::replay::MAX_REPLAY_RECORDS))
       ->capture_default_str();
   cmd.add_option("--server", o->server, "Run on the `vyre serve` at this socket (default $VYRE_SERVER when set)");
   return [o](std::stop_token stop) {
-    const auto started = std::chrono::steady_clock::now();
+    check_dispatch_stdin(o->in);
+    if (o->record == "-") throw Error::usage("--record needs a file (the log is appended to)", "name a .vrrl file");
+    // Every output is declared before anything runs, and all are written
+    // together at the end: a failed dispatch replaces none of them.
+    OutputSet outputs;
+    std::optional<BufferDirectory> out_dir;
+    if (!o->out_dir.empty()) out_dir.emplace(outputs, o->out_dir, "--out-dir");
+    const size_t report_out = outputs.add(o->report, OutputKind::Text, "--report");
+    const size_t record_out = o->record.empty() ? 0 : outputs.add(o->record, OutputKind::Binary, "--record");
+
     DispatchBuffers buffers = load_dispatch_buffers(o->in);
-    // What was published is recorded before the run, so a dispatch that then
-    // fails can still be replayed.
+    DispatchOptions options = dispatch_options(o->in, stop);
+    // The run's wall time starts once the inputs are in memory: waiting for
+    // a slow stdin is not the dispatch's time.
+    const auto started = std::chrono::steady_clock::now();
+    std::optional<ReplayLog> log;
     std::optional<RecordSummary> recorded;
     if (!o->record.empty()) {
-      if (o->record == "-") throw Error::usage("--record needs a file (the log is appended to)", "name a .vrrl file");
-      recorded = record_to_log_file(o->record, o->record_capacity, buffers.ring, buffers.control);
+      log = load_or_create_log(o->record, o->record_capacity);
+      recorded = record_published(*log, buffers.ring, buffers.control, wall_clock_ns());
       report_recording(o->record, *recorded);
     }
-
-    DispatchOptions options = dispatch_options(o->in, stop);
 
     std::string server = o->server;
     if (server.empty() && o->in.backend == "opencl" && o->in.device.empty())
@@ -92,10 +103,12 @@ Runner setup_dispatch(CLI::App& cmd) {
     result.timings.total_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 
-    if (!o->out_dir.empty()) write_buffers_to_dir(o->out_dir, result.buffers);
+    if (out_dir) out_dir->set(outputs, result.buffers);
     nlohmann::json report = dispatch_report_json(result, options);
     if (recorded) report["record"] = record_summary_json(o->record, *recorded);
-    write_output(o->report, report.dump(2) + "\n", OutputKind::Text);
+    outputs.set(report_out, report.dump(2) + "\n");
+    if (log) outputs.set(record_out, log->bytes());
+    outputs.commit(stop);
     return kExitOk;
   };
 }

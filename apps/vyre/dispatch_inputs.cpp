@@ -24,12 +24,21 @@ void add_dispatch_inputs(CLI::App& cmd, DispatchInputs& in, bool with_ring) {
       ->check(CLI::IsMember({"once", "persistent"}))
       ->capture_default_str();
   cmd.add_option("--max-iterations", in.max_iterations, "Iterations per launch in persistent mode")
-      ->check(CLI::Range(1u, 1u << 20))
+      ->check(whole_number(1, 1u << 20))
       ->capture_default_str();
   cmd.add_option("--workgroup-size", in.workgroup_size, "Work-items per group (default: min(256, the kernel's limit))")
-      ->check(CLI::Range(1u, 1u << 16));
+      ->check(whole_number(1, 1u << 16));
   cmd.add_option("--resources", in.resources, "JSON map of LOAD_MISS resource ids to files: {\"7\": \"data.bin\"}");
   cmd.add_flag("--no-cache", in.no_cache, "Build the kernel from source, bypassing the program cache");
+}
+
+void check_dispatch_stdin(const DispatchInputs& in) {
+  check_single_stdin({{"--ring", in.ring},
+                      {"--ring-spec", in.ring_spec},
+                      {"--control", in.control},
+                      {"--debug-log", in.debug_log},
+                      {"--io-queue", in.io_queue},
+                      {"--resources", in.resources}});
 }
 
 Bytes load_optional_buffer(const std::string& path, const char* kind) {

@@ -25,6 +25,8 @@ void add_dispatch_inputs(CLI::App& cmd, DispatchInputs& in, bool with_ring);
 // The ring (from --ring or --ring-spec) and the other buffers given, the
 // defaults for the rest, validated with their file names.
 DispatchBuffers load_dispatch_buffers(const DispatchInputs& in);
+// Refuses two of the inputs reading stdin.
+void check_dispatch_stdin(const DispatchInputs& in);
 // One starting buffer (--control etc.); empty when not given.
 Bytes load_optional_buffer(const std::string& path, const char* kind);
 std::string ring_display_name(const DispatchInputs& in);

@@ -12,17 +12,23 @@ Runner setup_encode_control(CLI::App& cmd) {
   };
   auto o = std::make_shared<Options>();
   cmd.add_option("--tenants", o->tenants, "Tenants to authorize (masks for the first 29, quotas for the first 32)")
+      ->check(whole_number(0, UINT32_MAX))
       ->capture_default_str();
-  cmd.add_option("--observable", o->observable, "Observable result words after word 160 (at most 1048576)")
+  cmd.add_option("--observable", o->observable, "Observable result words after word 160")
+      ->check(whole_number(0, protocol::MAX_ENCODED_OBSERVABLE_SLOTS))
       ->capture_default_str();
   cmd.add_flag("--shutdown", o->shutdown, "Set the SHUTDOWN word so every lane returns at once");
   auto* prio = cmd.add_option("--priority-slots", o->priority_slots,
-                              "Also write the default priority partition offsets for a ring of S slots");
-  cmd.add_option("-o,--output", o->output, "Output file, or - for stdout (never a terminal)");
-  return [o, prio](std::stop_token) {
+                              "Also write the default priority partition offsets for a ring of S slots")
+                   ->check(whole_number(0, UINT32_MAX));
+  add_output_option(cmd, o->output, "Output file (never a terminal)");
+  return [o, prio](std::stop_token stop) {
+    OutputSet outputs;
+    const size_t out = outputs.add(o->output, OutputKind::Binary, "-o");
     Bytes control = encode_control(o->shutdown, o->tenants, o->observable);
     if (prio->count() > 0) write_default_priority_offsets(control, o->priority_slots);
-    write_output(o->output, control, OutputKind::Binary);
+    outputs.set(out, control);
+    outputs.commit(stop);
     return kExitOk;
   };
 }

@@ -10,10 +10,16 @@ Runner setup_encode_debug_log(CLI::App& cmd) {
     std::string output = "-";
   };
   auto o = std::make_shared<Options>();
-  cmd.add_option("--capacity", o->capacity, "PRINTF records the log holds (at most 1048576)")->capture_default_str();
-  cmd.add_option("-o,--output", o->output, "Output file, or - for stdout (never a terminal)");
-  return [o](std::stop_token) {
-    write_output(o->output, encode_empty_debug_log(o->capacity), OutputKind::Binary);
+  cmd.add_option("--capacity", o->capacity, "PRINTF records the log holds")
+      ->check(whole_number(0, protocol::MAX_ENCODED_DEBUG_RECORDS))
+      ->capture_default_str();
+  add_output_option(cmd, o->output, "Output file (never a terminal)");
+  return [o](std::stop_token stop) {
+    OutputSet outputs;
+    const size_t out = outputs.add(o->output, OutputKind::Binary, "-o");
+    const Bytes log = encode_empty_debug_log(o->capacity);
+    outputs.set(out, log);
+    outputs.commit(stop);
     return kExitOk;
   };
 }

@@ -10,10 +10,16 @@ Runner setup_encode_io_queue(CLI::App& cmd) {
     std::string output = "-";
   };
   auto o = std::make_shared<Options>();
-  cmd.add_option("--slots", o->slots, "IO slots (1..64, the kernel's poll window)")->capture_default_str();
-  cmd.add_option("-o,--output", o->output, "Output file, or - for stdout (never a terminal)");
-  return [o](std::stop_token) {
-    write_output(o->output, encode_empty_io_queue(o->slots), OutputKind::Binary);
+  cmd.add_option("--slots", o->slots, "IO slots (the kernel polls at most 64)")
+      ->check(whole_number(1, protocol::io::IO_SLOT_COUNT))
+      ->capture_default_str();
+  add_output_option(cmd, o->output, "Output file (never a terminal)");
+  return [o](std::stop_token stop) {
+    OutputSet outputs;
+    const size_t out = outputs.add(o->output, OutputKind::Binary, "-o");
+    const Bytes queue = encode_empty_io_queue(o->slots);
+    outputs.set(out, queue);
+    outputs.commit(stop);
     return kExitOk;
   };
 }

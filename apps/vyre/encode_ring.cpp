@@ -10,11 +10,13 @@ Runner setup_encode_ring(CLI::App& cmd) {
   };
   auto o = std::make_shared<Options>();
   cmd.add_option("SPEC", o->spec, "JSON ring spec file, or - for stdin")->required();
-  cmd.add_option("-o,--output", o->output, "Ring output file, or - for stdout (never a terminal)");
-  return [o](std::stop_token) {
-    const std::string text = read_text_input(o->spec);
-    const Bytes ring = encode_ring_spec_text(text, display_name(o->spec));
-    write_output(o->output, ring, OutputKind::Binary);
+  add_output_option(cmd, o->output, "Ring output file (never a terminal)");
+  return [o](std::stop_token stop) {
+    OutputSet outputs;
+    const size_t out = outputs.add(o->output, OutputKind::Binary, "-o");
+    const Bytes ring = encode_ring_spec_text(read_text_input(o->spec), display_name(o->spec));
+    outputs.set(out, ring);
+    outputs.commit(stop);
     return kExitOk;
   };
 }

@@ -1,4 +1,5 @@
 #include "subcommands.h"
+#include "vyre/buffer_kind.h"
 #include "vyre/file_io.h"
 #include "vyre/views.h"
 
@@ -13,11 +14,12 @@ Runner setup_inspect(CLI::App& cmd) {
   cmd.add_option("FILE", o->file, "Buffer file, or - for stdin")->required();
   cmd.add_option("--kind", o->kind, "Buffer kind")
       ->required()
-      ->check(CLI::IsMember({"control", "ring", "debug-log", "io-queue", "replay"}));
+      ->check(CLI::IsMember(buffer_kind_names()));
   cmd.add_flag("--json", o->json, "Print a JSON document (schemas/inspect-<kind>.schema.json)");
   cmd.add_flag("--all", o->all, "Include EMPTY ring and IO slots");
   return [o](std::stop_token) {
     const Bytes bytes = read_input(o->file);
+    check_buffer(*buffer_kind_from_name(o->kind), bytes, display_name(o->file));
     std::string out;
     try {
       if (o->kind == "ring") {

@@ -22,8 +22,9 @@ Runner setup_replay(CLI::App& cmd) {
   auto o = std::make_shared<Options>();
   cmd.add_option("LOG", o->log, "VRRL0001 replay log (vyre dispatch --record, or upstream's RingLog), or - for stdin")
       ->required();
-  cmd.add_option("--from-epoch", o->from_epoch, "Replay only records of this epoch and later");
-  cmd.add_option("--to-epoch", o->to_epoch, "Replay only records of this epoch and earlier");
+  cmd.add_option("--from-epoch", o->from_epoch, "Replay only records of this epoch and later")
+      ->check(whole_number(0, UINT32_MAX));
+  cmd.add_option("--to-epoch", o->to_epoch, "Replay only records of this epoch and earlier")->check(whole_number(0, UINT32_MAX));
   cmd.add_option("--rounds", o->rounds,
                  "Where a dispatch ends: epoch (a new ring per epoch or repeated slot) or dispatch (also per "
                  "timestamp: each `vyre dispatch --record` run)")
@@ -34,18 +35,28 @@ Runner setup_replay(CLI::App& cmd) {
                  "file written by vyre replay --json");
   add_dispatch_inputs(cmd, o->in, false);
   cmd.add_option("--tenants", o->tenants, "Authorized tenants of the default control")
-      ->check(CLI::Range(0u, 32u))
+      ->check(whole_number(0, 32))
       ->capture_default_str();
   cmd.add_option("--observables", o->observables, "Observable words of the default control")
-      ->check(CLI::Range(0u, protocol::MAX_ENCODED_OBSERVABLE_SLOTS))
+      ->check(whole_number(0, protocol::MAX_ENCODED_OBSERVABLE_SLOTS))
       ->capture_default_str();
   cmd.add_option("--slot-count", o->slot_count, "Ring size (default: the largest recorded slot index + 1)")
-      ->check(CLI::Range(1u, protocol::MAX_ENCODED_RING_SLOTS));
+      ->check(whole_number(1, protocol::MAX_ENCODED_RING_SLOTS));
   cmd.add_flag("--json", o->json, "Print the stream as JSON (schemas/replay-stream.schema.json)");
   add_output_option(cmd, o->output);
   cmd.add_option("--out-dir", o->out_dir, "Write the buffers left by the last round here (atomically)");
   cmd.add_flag("-q,--quiet", o->quiet, "No progress on stderr");
   return [o](std::stop_token stop) {
+    check_single_stdin({{"LOG", o->log},
+                        {"--compare", o->compare},
+                        {"--control", o->in.control},
+                        {"--debug-log", o->in.debug_log},
+                        {"--io-queue", o->in.io_queue},
+                        {"--resources", o->in.resources}});
+    OutputSet outputs;
+    const size_t main_out = outputs.add(o->output, OutputKind::Text, "-o");
+    std::optional<BufferDirectory> out_dir;
+    if (!o->out_dir.empty()) out_dir.emplace(outputs, o->out_dir, "--out-dir");
     if (o->from_epoch && o->to_epoch && *o->from_epoch > *o->to_epoch)
       throw Error::usage("--from-epoch " + std::to_string(*o->from_epoch) + " is after --to-epoch " +
                              std::to_string(*o->to_epoch),
@@ -107,16 +118,17 @@ Runner setup_replay(CLI::App& cmd) {
     }
     const auto diffs = other ? compare_replay_streams(stream, *other) : std::vector<StreamDifference>{};
 
-    if (!o->out_dir.empty()) write_buffers_to_dir(o->out_dir, last);
+    if (out_dir) out_dir->set(outputs, last);
     if (o->json) {
       nlohmann::json doc = replay_stream_json(stream);
       if (other) doc["compare"] = stream_differences_json(diffs, other_label);
-      write_output(o->output, doc.dump(2) + "\n", OutputKind::Text);
+      outputs.set(main_out, doc.dump(2) + "\n");
     } else {
       std::string text = replay_stream_text(stream);
       if (other) text += stream_differences_text(diffs, mine.label(), other_label);
-      write_output(o->output, text, OutputKind::Text);
+      outputs.set(main_out, std::move(text));
     }
+    outputs.commit(stop);
     return diffs.empty() ? kExitOk : 1;
   };
 }

@@ -16,9 +16,12 @@ Runner setup_serve(CLI::App& cmd) {
   auto o = std::make_shared<Options>();
   cmd.add_option("--socket", o->socket, "Unix socket to listen on (created owner-only)")->required();
   cmd.add_option("--device", o->device, "OpenCL device (as vyre dispatch --device)");
-  cmd.add_option("--workgroup-size", o->workgroup_size, "Work-items per group for every dispatch");
-  cmd.add_option("--max-requests", o->max_requests, "Exit after serving this many dispatches");
-  cmd.add_option("--idle-exit", o->idle_exit, "Exit after this many seconds without a request");
+  cmd.add_option("--workgroup-size", o->workgroup_size, "Work-items per group for every dispatch")
+      ->check(whole_number(1, 1u << 16));
+  cmd.add_option("--max-requests", o->max_requests, "Exit after serving this many dispatches")
+      ->check(whole_number(0, UINT64_MAX));
+  cmd.add_option("--idle-exit", o->idle_exit, "Exit after this many seconds without a request")
+      ->check(whole_number(0, UINT32_MAX));
   cmd.add_flag("--no-cache", o->no_cache, "Build the kernel from source, bypassing the program cache");
   return [o](std::stop_token stop) {
     // SIGINT and SIGTERM stop the token (see run_tool); the server then
@@ -26,9 +29,10 @@ Runner setup_serve(CLI::App& cmd) {
     ServerOptions options{o->socket, {o->device, !o->no_cache, o->workgroup_size}, o->max_requests,
                           std::chrono::seconds(o->idle_exit),
                           [](const std::string& line) { std::cerr << "vyre serve: " << line << "\n"; }};
-    std::cerr << "vyre serve: listening on " << o->socket << "\n";
     const uint64_t served = serve_dispatch(options, stop);
     std::cerr << "vyre serve: served " << served << " dispatch(es), exiting\n";
+    // Stopped by a signal: the exit status says which (run_tool).
+    if (stop.stop_requested()) throw Error::cancelled("stopped by a signal");
     return kExitOk;
   };
 }

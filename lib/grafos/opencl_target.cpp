@@ -69,7 +69,8 @@ struct OpenClTasklet::State {
   uint64_t copy_bytes = 0;
 };
 
-OpenClTasklet::OpenClTasklet(const std::string& source, const std::string& name, const OpenClTaskletOptions& options)
+OpenClTasklet::OpenClTasklet(const std::string& source, const std::string& name, bool user_file,
+                             const OpenClTaskletOptions& options)
     : s_(std::make_unique<State>()) {
   const auto started = std::chrono::steady_clock::now();
   s_->name = name;
@@ -77,16 +78,23 @@ OpenClTasklet::OpenClTasklet(const std::string& source, const std::string& name,
   // always prepended, so tasklets need no include path.
   const std::string body =
       std::regex_replace(source, std::regex(R"(#\s*include\s*[<"]grafos_tasklet\.clh[>"])"), "/* prelude included */");
-  const std::string full = tasklet_prelude() + "\n#line 1\n" + body;
+  // The compiler's messages then name the user's file and its own lines.
+  std::string quoted;
+  for (char c : name) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  const std::string full = tasklet_prelude() + "\n#line 1 \"" + quoted + "\"\n" + body;
+  const vyre::ProgramOrigin origin =
+      user_file ? vyre::ProgramOrigin{"the tasklet " + name, "fix the errors above in " + name}
+                : vyre::ProgramOrigin{"the built-in tasklet " + name,
+                                      "this is a vyre-tools bug; report it with the build log above"};
   try {
     s_->dev = vyre::select_device(options.device_selector);
     s_->ctx = cl::Context(s_->dev.device);
     s_->q = cl::CommandQueue(s_->ctx, s_->dev.device, CL_QUEUE_PROFILING_ENABLE);
     vyre::BuiltProgram built;
     try {
-      built = vyre::build_program(s_->ctx, s_->dev, full, "-cl-std=CL1.2", options.use_cache);
+      built = vyre::build_program(s_->ctx, s_->dev, full, "-cl-std=CL1.2", options.use_cache, origin);
     } catch (const vyre::Error& e) {
-      throw device_error(name + ": " + e.what());
+      throw device_error(e.summary() + "Fix: " + e.fix());
     }
     s_->build_ms = built.build_ms;
     try {
@@ -242,7 +250,7 @@ OpenClTaskletRun run_opencl_tasklet(const TaskletConfig& config, const std::stri
                                     std::span<const uint8_t> input, uint64_t output_capacity,
                                     const OpenClTaskletOptions& options) {
   validate_config(config);  // before the device and the build, not after (run checks again)
-  OpenClTasklet tasklet(source, name, options);
+  OpenClTasklet tasklet(source, name, false, options);
   OpenClTaskletRun out = tasklet.run(config, input, output_capacity);
   // A one-shot run's wall time includes choosing the device and building.
   out.result.wall_ms += tasklet.setup_ms();

@@ -31,7 +31,7 @@ TaskletJob::TaskletJob(const TaskletJobOptions& options) : options_(options) {
   if (options.target == "opencl") {
     const std::string source =
         is_file ? vyre::read_text_input(options.tasklet) : builtin_tasklet_source(builtin_->kernel_file);
-    opencl_ = std::make_unique<OpenClTasklet>(source, is_file ? options.tasklet : std::string(builtin_->name),
+    opencl_ = std::make_unique<OpenClTasklet>(source, is_file ? options.tasklet : std::string(builtin_->name), is_file,
                                               options.opencl);
   }
 }

@@ -66,7 +66,8 @@ json without(json j, const std::set<std::string>& ignore, std::initializer_list<
 
 }  // namespace
 
-BufferDiff diff_buffers(const std::string& kind, ByteSpan a, ByteSpan b, const std::set<std::string>& ignore) {
+BufferDiff diff_buffers(const std::string& kind, ByteSpan a, ByteSpan b, const std::set<std::string>& ignore,
+                        const std::string& name_a, const std::string& name_b) {
   const auto known = ignorable().find(kind);
   if (known == ignorable().end())
     throw Error::usage("unknown buffer kind \"" + kind + "\"", "use control, ring, debug-log, io-queue or replay");
@@ -76,7 +77,7 @@ BufferDiff diff_buffers(const std::string& kind, ByteSpan a, ByteSpan b, const s
       for (const auto& k : known->second) list += " " + k;
       throw Error::usage("--ignore " + f + " is not a field of a " + kind + " buffer", "use one of:" + list);
     }
-  auto decode = [&](ByteSpan bytes, const char* which) -> json {
+  auto decode = [&](ByteSpan bytes, const std::string& which) -> json {
     try {
       if (kind == "ring") return ring_json(decode_ring(bytes), true);
       if (kind == "control") return control_json(decode_control(bytes));
@@ -87,7 +88,7 @@ BufferDiff diff_buffers(const std::string& kind, ByteSpan a, ByteSpan b, const s
       throw e.with_context(which);
     }
   };
-  json ja = decode(a, "A"), jb = decode(b, "B");
+  json ja = decode(a, name_a), jb = decode(b, name_b);
   if (kind == "control") {
     // The view lists non-zero metrics only; a metric one side lacks is 0.
     for (auto* pair : {&ja, &jb})

@@ -140,7 +140,8 @@ void validate_control_bytes(ByteSpan control) {
   if (control.size() < min || control.size() % 4 != 0)
     throw Error::backend("megakernel control buffer has " + std::to_string(control.size()) +
                          " bytes, expected at least " + std::to_string(min) +
-                         " bytes and 4-byte alignment. Fix: build it with Megakernel::encode_control.");
+                             " bytes and 4-byte alignment",
+                         "build it with Megakernel::encode_control.");
 }
 
 std::optional<uint32_t> ControlView::mask_of(uint32_t tenant, ByteSpan control) const {

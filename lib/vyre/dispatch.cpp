@@ -8,12 +8,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vyre/buffer_kind.h"
 #include "vyre/debug_log.h"
 #include "vyre/error.h"
 #include "vyre/file_io.h"
 #include "vyre/io_queue.h"
 #include "vyre/ring.h"
-#include "vyre/ring_spec.h"
+#include "vyre/json_document.h"
 
 namespace vyre {
 
@@ -27,30 +28,10 @@ DispatchBuffers default_dispatch_buffers(Bytes ring) {
 }
 
 void validate_dispatch_buffers(const DispatchBuffers& b, const BufferNames& names) {
-  auto rethrow = [](const std::string& name, auto&& check) {
-    try {
-      check();
-    } catch (const Error& e) {
-      std::string what = e.what();
-      if (what.rfind("backend error: ", 0) == 0) what = what.substr(15);
-      throw Error::invalid_input(name, what.substr(0, what.find(". Fix: ")),
-                                 what.find(". Fix: ") == std::string::npos ? "rebuild the buffer with vyre encode-*"
-                                                                            : what.substr(what.find(". Fix: ") + 7));
-    }
-  };
-  rethrow(names.control, [&] { validate_control_bytes(b.control); });
-  rethrow(names.ring, [&] { validate_ring_bytes(b.ring); });
-  rethrow(names.debug_log, [&] {
-    if (b.debug_log.size() % 4 != 0 || b.debug_log.size() < 4)
-      throw Error::invalid_input(names.debug_log,
-                                 "debug log has " + std::to_string(b.debug_log.size()) +
-                                     " bytes; it needs the cursor word and whole u32 words",
-                                 "build it with vyre encode-debug-log");
-  });
-  rethrow(names.io_queue, [&] {
-    if (validate_io_queue_bytes(b.io_queue) == 0)
-      throw Error::queue_full("io_queue requires at least one slot; build it with vyre encode-io-queue");
-  });
+  check_buffer(BufferKind::Control, b.control, names.control);
+  check_buffer(BufferKind::Ring, b.ring, names.ring);
+  check_buffer(BufferKind::DebugLog, b.debug_log, names.debug_log);
+  check_buffer(BufferKind::IoQueue, b.io_queue, names.io_queue);
 }
 
 ResourceMap parse_resource_map(std::string_view text, std::string_view source) {
@@ -76,6 +57,9 @@ ResourceMap parse_resource_map(std::string_view text, std::string_view source) {
     if (!value.is_string())
       throw Error::invalid_input(where, std::string("expected a file path, got ") + value.type_name(),
                                  "map each resource id to a file path string");
+    if (map.contains(id))
+      throw Error::invalid_input(where, "resource id " + std::to_string(id) + " is mapped twice",
+                                 "keep one file per resource id");
     std::filesystem::path file = value.get<std::string>();
     // Relative paths are relative to the map file, so maps can travel with their data.
     if (file.is_relative() && !base.empty() && source != "<stdin>") file = base / file;
@@ -84,14 +68,17 @@ ResourceMap parse_resource_map(std::string_view text, std::string_view source) {
   return map;
 }
 
-void write_buffers_to_dir(const std::string& dir, const DispatchBuffers& b) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw Error::io(dir, "cannot create the output directory: " + ec.message(), "check the path");
-  write_output(dir + "/control.bin", b.control, OutputKind::Binary);
-  write_output(dir + "/ring.bin", b.ring, OutputKind::Binary);
-  write_output(dir + "/debug_log.bin", b.debug_log, OutputKind::Binary);
-  write_output(dir + "/io_queue.bin", b.io_queue, OutputKind::Binary);
+BufferDirectory::BufferDirectory(OutputSet& outputs, const std::string& dir, const std::string& option) {
+  const std::string prefix = outputs.add_directory(dir, option);
+  const char* names[] = {"control.bin", "ring.bin", "debug_log.bin", "io_queue.bin"};
+  for (size_t i = 0; i < handles_.size(); ++i) handles_[i] = outputs.add(prefix + names[i], OutputKind::Binary, option);
+}
+
+void BufferDirectory::set(OutputSet& outputs, const DispatchBuffers& b) const {
+  outputs.set(handles_[0], b.control);
+  outputs.set(handles_[1], b.ring);
+  outputs.set(handles_[2], b.debug_log);
+  outputs.set(handles_[3], b.io_queue);
 }
 
 std::vector<IoServiced> pump_io_queue(MutableByteSpan io_queue, const ResourceMap& resources, uint32_t pass) {
@@ -140,8 +127,7 @@ DispatchResult run_dispatch(PassRunner& runner, DispatchBuffers buffers, const D
   uint32_t last_waiting = 0, last_full = 0, last_faults = 0;
   for (;;) {
     if (options.cancel.stop_requested())
-      throw Error::backend("the dispatch was stopped before launch " + std::to_string(result.launches + 1) +
-                           ". Fix: run it again to completion");
+      throw Error::cancelled("the dispatch was stopped before launch " + std::to_string(result.launches + 1));
     st[stats::WAITING] = st[stats::IO_FULL] = 0;
     runner.launch(iterations, st, buffers, result.timings);
     ++result.launches;
@@ -160,8 +146,8 @@ DispatchResult run_dispatch(PassRunner& runner, DispatchBuffers buffers, const D
     last_full = st[stats::IO_FULL];
     last_faults = st[stats::FAULTS];
     if (result.launches >= max_launches)
-      throw Error::backend("LOAD_MISS requests did not drain after " + std::to_string(result.launches) +
-                           " launches. Fix: check the IO queue for slots the host cannot complete");
+      throw Error::backend("LOAD_MISS requests did not drain after " + std::to_string(result.launches) + " launches",
+                           "check the IO queue for slots the host cannot complete");
   }
   runner.end(buffers, result.timings);
   result.faults = st[stats::FAULTS];

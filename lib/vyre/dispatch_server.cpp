@@ -1,6 +1,7 @@
 #include "vyre/dispatch_server.h"
 
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -164,18 +165,34 @@ uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop) {
   ::umask(old_mask);
   if (bound != 0) throw socket_error(path, "bind failed");
   if (::listen(listener.get(), 8) != 0) throw socket_error(path, "listen failed");
+  if (options.log) options.log("listening on " + path);
+
+  // A stop request wakes the poll at once through this descriptor.
+  Fd wake(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (wake.get() < 0) throw socket_error(path, "eventfd failed");
+  std::stop_callback on_stop(stop, [fd = wake.get()] {
+    const uint64_t one = 1;
+    [[maybe_unused]] const ssize_t n = ::write(fd, &one, sizeof one);
+  });
 
   uint64_t served = 0;
   auto last = std::chrono::steady_clock::now();
   while (!stop.stop_requested() && (options.max_requests == 0 || served < options.max_requests)) {
-    pollfd p{listener.get(), POLLIN, 0};
-    const int ready = ::poll(&p, 1, 200);
-    if (ready <= 0) {
-      if (options.idle_exit.count() > 0 && std::chrono::steady_clock::now() - last > options.idle_exit) break;
-      continue;
+    pollfd p[2] = {{listener.get(), POLLIN, 0}, {wake.get(), POLLIN, 0}};
+    int timeout_ms = -1;
+    if (options.idle_exit.count() > 0) {
+      const auto left = options.idle_exit - (std::chrono::steady_clock::now() - last);
+      if (left <= std::chrono::steady_clock::duration::zero()) break;
+      timeout_ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
     }
+    const int ready = ::poll(p, 2, timeout_ms);
+    if (ready <= 0 || !(p[0].revents & POLLIN)) continue;
     Fd client(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
     if (client.get() < 0) continue;
+    // A connection closed before its first byte is a probe (another
+    // `vyre serve` checking whether this one is alive), not a failed request.
+    char first = 0;
+    if (::recv(client.get(), &first, 1, MSG_PEEK) == 0) continue;
     last = std::chrono::steady_clock::now();
     try {
       std::vector<Bytes> b;
@@ -196,6 +213,7 @@ uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop) {
         for (const auto& [id, file] : resources.items())
           o.resources[static_cast<uint32_t>(std::stoul(id))] = file.get<std::string>();
         DispatchBuffers buffers{std::move(b[0]), std::move(b[1]), std::move(b[2]), std::move(b[3])};
+        o.cancel = stop;  // a signal stops the request in hand too
         DispatchResult r = run_dispatch(runner, std::move(buffers), o);
         json io = json::array();
         for (const auto& s : r.io) io.push_back(io_json(s));

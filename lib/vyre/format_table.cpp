@@ -2,11 +2,12 @@
 
 #include <charconv>
 #include <cstdio>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
 #include "vyre/error.h"
-#include "vyre/ring_spec.h"
+#include "vyre/json_document.h"
 
 namespace vyre {
 
@@ -49,11 +50,16 @@ FormatTable FormatTable::parse_text(std::string_view text, std::string_view sour
     throw Error::invalid_input(src + ": (document root)", std::string("expected an object mapping fmt ids to strings, got ") + doc.type_name(),
                                "write {\"7\": \"value {0} at slot {slot}\"}");
   FormatTable table;
+  std::map<uint32_t, std::string> keys;  // "1" and "0x1" name the same id
   for (const auto& [key, value] : doc.items()) {
     const std::string where = src + ": \"" + key + "\"";
     if (key == "$schema" || key == "comment") continue;
     auto id = parse_id(key);
     if (!id) throw Error::invalid_input(where, "key is not a u32 fmt id", "use a decimal or 0x-hex fmt id as the key");
+    if (const auto seen = keys.find(*id); seen != keys.end())
+      throw Error::invalid_input(where, "fmt id " + std::to_string(*id) + " is already defined by key \"" + seen->second + "\"",
+                                 "keep one definition per fmt id");
+    keys.emplace(*id, key);
     if (!value.is_string())
       throw Error::invalid_input(where, std::string("expected a format string, got ") + value.type_name(), kFormatFix);
     const auto& fmt = value.get_ref<const std::string&>();

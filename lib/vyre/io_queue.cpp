@@ -48,11 +48,12 @@ void encode_empty_io_queue_into(uint32_t slot_count, Bytes& dst) {
 uint32_t validate_io_queue_bytes(ByteSpan q) {
   const uint64_t len = q.size();
   if (len % 4 != 0)
-    throw Error::backend("io_queue has " + std::to_string(len) +
-                         " bytes, which is not 4-byte aligned. Fix: pass a whole u32 queue buffer.");
+    throw Error::backend("io_queue has " + std::to_string(len) + " bytes, which is not 4-byte aligned",
+                         "pass a whole u32 queue buffer.");
   if (len % io::IO_SLOT_BYTES != 0)
     throw Error::backend("io_queue has " + std::to_string(len) + " bytes, which is not a multiple of slot size " +
-                         std::to_string(io::IO_SLOT_BYTES) + ". Fix: pass whole IO slots.");
+                             std::to_string(io::IO_SLOT_BYTES),
+                         "pass whole IO slots.");
   if (len / io::IO_SLOT_BYTES > io::IO_SLOT_COUNT)
     throw Error::queue_full(
         "io_queue byte view exceeds the compiled IO poll window of 64 slots; split the queue or rebuild the megakernel "

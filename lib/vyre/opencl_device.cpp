@@ -102,7 +102,7 @@ SelectedDevice select_device(const std::string& requested) {
       const auto all = devices_of(ps[pi]);
       if (!all.empty()) return {ps[pi], all.front(), info_of(ps[pi], all.front(), pi, 0)};
     }
-    throw Error::backend(std::string("no OpenCL device found. Fix: ") + kNoPlatformFix);
+    throw Error::backend("no OpenCL device found", kNoPlatformFix);
   }
   unsigned pi_sel = 0, di_sel = 0;
   char colon = 0;
@@ -121,7 +121,7 @@ SelectedDevice select_device(const std::string& requested) {
       list += " " + info.selector() + " (" + info.name + ", " + info.platform + ");";
     }
   }
-  if (list.empty()) throw Error::backend(std::string("no OpenCL device found. Fix: ") + kNoPlatformFix);
+  if (list.empty()) throw Error::backend("no OpenCL device found", kNoPlatformFix);
   throw Error::invalid_input("--device " + selector, "no OpenCL device matches",
                              "use platform:device or a name substring of one of:" + list);
 }

@@ -1,5 +1,6 @@
 #include "vyre/opencl_dispatch.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 
@@ -29,8 +30,8 @@ auto cl_call(const char* what, F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const cl::Error& e) {
-    throw Error::backend(std::string("OpenCL ") + what + ": " + describe_cl_error(e) +
-                         ". Fix: check the device with `vyre devices`, or use --backend reference");
+    throw Error::backend(std::string("OpenCL ") + what + ": " + describe_cl_error(e),
+                         "check the device with `vyre devices`, or use --backend reference");
   }
 }
 
@@ -115,6 +116,7 @@ struct OpenClRunner::State {
   cl::Buffer control, ring, debug_log, io_queue, stats;
   uint32_t slot_count = 0;
   uint32_t guard_bytes = 0;
+  std::stop_token cancel;
   // Guard mode: the arena and where each buffer lies in it.
   cl::Buffer arena;
   uint64_t arena_size = 0;
@@ -139,7 +141,8 @@ OpenClRunner::OpenClRunner(const OpenClOptions& options) : s_(std::make_unique<S
     return 0;
   });
   s_->device_ms = ms_since(t0);
-  s_->built = build_program(s_->context, s_->device, megakernel_source(), megakernel_build_options(), options.use_cache);
+  s_->built = build_program(s_->context, s_->device, megakernel_source(), megakernel_build_options(), options.use_cache,
+                            {"the megakernel", "check the device's OpenCL C 1.2 support and $VYRE_CL_OPTIONS"});
   cl_call("kernel", [&] {
     s_->kernel = cl::Kernel(s_->built.program, "vyre_megakernel");
     return 0;
@@ -214,7 +217,18 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
     return 0;
   });
   timings.transfer_ms += ms_since(t0);
-  if (s_->slot_count > 0) {
+  // A launch of many iterations runs as kernels of at most about kSliceMs
+  // each, so that a stop request ends it promptly: the first kernel runs one
+  // iteration and its time sizes the rest. A kernel boundary only orders what
+  // the lanes do (every iteration reads SHUTDOWN and the slot statuses
+  // afresh), and the stats words add up across the kernels of the launch.
+  constexpr double kSliceMs = 20;
+  uint32_t chunk = 1;
+  for (uint32_t done_iterations = 0; s_->slot_count > 0 && done_iterations < iterations;) {
+    if (s_->cancel.stop_requested())
+      throw Error::cancelled("the dispatch was stopped after " + std::to_string(done_iterations) + " of " +
+                             std::to_string(iterations) + " iterations of a launch");
+    const uint32_t n = std::min(chunk, iterations - done_iterations);
     cl::Event done;
     cl_call("kernel", [&] {
       cl::Kernel& k = s_->kernel;
@@ -227,14 +241,18 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
       k.setArg(6, s_->io_queue);
       k.setArg(7, static_cast<cl_uint>(b.io_queue.size() / p::io::IO_SLOT_BYTES));
       k.setArg(8, s_->stats);
-      k.setArg(9, static_cast<cl_uint>(iterations));
+      k.setArg(9, static_cast<cl_uint>(n));
       const uint64_t wg = s_->workgroup_size;
       const uint64_t global = (uint64_t{s_->slot_count} + wg - 1) / wg * wg;
       s_->queue.enqueueNDRangeKernel(k, cl::NullRange, cl::NDRange(global), cl::NDRange(wg), nullptr, &done);
       done.wait();
       return 0;
     });
-    timings.kernel_ms += event_ms(done);
+    const double ms = event_ms(done);
+    timings.kernel_ms += ms;
+    done_iterations += n;
+    const double per_iteration = std::max(ms / n, 1e-3);
+    chunk = static_cast<uint32_t>(std::clamp(kSliceMs / per_iteration, 1.0, double{iterations}));
   }
   t0 = std::chrono::steady_clock::now();
   cl_call("readback", [&] {
@@ -244,6 +262,8 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
   });
   timings.transfer_ms += ms_since(t0);
 }
+
+void OpenClRunner::set_cancel(std::stop_token token) { s_->cancel = std::move(token); }
 
 void OpenClRunner::begin_guarded(DispatchBuffers& b) {
   cl_call("guarded buffer upload", [&] {
@@ -294,14 +314,16 @@ void OpenClRunner::check_guards() {
     for (uint64_t i = at; i < r.offset; ++i)
       if (all[i] != kGuardPattern)
         throw Error::backend("the kernel wrote outside its buffers: guard byte " + std::to_string(i - at) +
-                             " after " + before + " changed. Fix: this is a kernel bug; report it with the ring");
+                                 " after " + before + " changed",
+                             "this is a kernel bug; report it with the ring");
     at = r.offset + r.size;
     before = r.name;
   }
   for (uint64_t i = at; i < all.size(); ++i)
     if (all[i] != kGuardPattern)
       throw Error::backend("the kernel wrote outside its buffers: guard byte " + std::to_string(i - at) + " after " +
-                           before + " changed. Fix: this is a kernel bug; report it with the ring");
+                               before + " changed",
+                           "this is a kernel bug; report it with the ring");
 }
 
 void OpenClRunner::end(DispatchBuffers& b, DispatchTimings& timings) {

@@ -47,7 +47,7 @@ std::string program_cache_dir() {
 }
 
 BuiltProgram build_program(const cl::Context& context, const SelectedDevice& device, const std::string& source,
-                           const std::string& options, bool use_cache) {
+                           const std::string& options, bool use_cache, const ProgramOrigin& origin) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::string path = program_cache_dir() + "/program-" + cache_key(device, source, options) + ".bin";
   BuiltProgram out;
@@ -68,9 +68,9 @@ BuiltProgram build_program(const cl::Context& context, const SelectedDevice& dev
     try {
       program.build({device.device}, options.c_str());
     } catch (const cl::Error&) {
-      throw Error::backend("the megakernel failed to build for " + device.info.name + ":\n" +
-                           build_log(program, device.device) +
-                           "\nFix: check the kernel source and the device's OpenCL C 1.2 support");
+      std::string log = build_log(program, device.device);
+      while (!log.empty() && (log.back() == '\n' || log.back() == ' ')) log.pop_back();
+      throw Error::backend(origin.what + " failed to build for " + device.info.name + ":\n" + log + "\n", origin.fix);
     }
     out.program = program;
     if (use_cache) {

@@ -192,7 +192,7 @@ void reference_pass(DispatchBuffers& b, std::array<uint32_t, stats::WORDS>& stat
   const uint32_t slots = b.slot_count();
   for (uint32_t group = 0; group < slots; group += workgroup_size) {
     if (cancel.stop_requested())
-      throw Error::backend("the reference dispatch was stopped inside a pass. Fix: run it again to completion");
+      throw Error::cancelled("the reference dispatch was stopped inside a pass");
     if (lane.c(ctl::SHUTDOWN) != 0) continue;
     const uint32_t end = std::min<uint64_t>(uint64_t{group} + workgroup_size, slots);
     for (uint32_t id = group; id < end; ++id) lane.step(id);

@@ -10,6 +10,7 @@
 #include "vyre/error.h"
 #include "vyre/file_io.h"
 #include "vyre/ring.h"
+#include "vyre/json_document.h"
 #include "vyre/ring_spec.h"
 
 namespace vyre {
@@ -51,21 +52,19 @@ RecordSummary record_published(ReplayLog& log, ByteSpan ring, ByteSpan control, 
   return summary;
 }
 
-RecordSummary record_to_log_file(const std::string& path, uint64_t capacity, ByteSpan ring, ByteSpan control) {
+ReplayLog load_or_create_log(const std::string& path, uint64_t capacity) {
   std::error_code ec;
-  ReplayLog log = [&] {
-    if (!std::filesystem::exists(path, ec)) return ReplayLog::create(capacity);
-    try {
-      return ReplayLog::parse(read_input(path));
-    } catch (const Error& e) {
-      throw e.with_context(path);
-    }
-  }();
+  if (!std::filesystem::exists(path, ec)) return ReplayLog::create(capacity);
+  try {
+    return ReplayLog::parse(read_input(path));
+  } catch (const Error& e) {
+    throw e.with_context(path);
+  }
+}
+
+uint64_t wall_clock_ns() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
-  RecordSummary summary =
-      record_published(log, ring, control, static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()));
-  write_output(path, log.bytes(), OutputKind::Binary);
-  return summary;
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
 }
 
 nlohmann::json record_summary_json(const std::string& path, const RecordSummary& r) {

@@ -22,12 +22,11 @@ void as_pipeline(F&& f) {
 
 ResidentBuffers ResidentBuffers::create(uint32_t slot_count, uint32_t tenant_count, uint32_t observable_slots) {
   if (!control_byte_len(observable_slots))
-    throw Error::backend(
-        "megakernel resident control byte length overflowed usize. Fix: shard observable resident buffers before "
-        "allocation.");
+    throw Error::backend("megakernel resident control byte length overflowed usize",
+                         "shard observable resident buffers before allocation.");
   if (!ring_byte_len(slot_count))
-    throw Error::backend(
-        "megakernel resident ring byte length overflowed usize. Fix: shard resident rings before allocation.");
+    throw Error::backend("megakernel resident ring byte length overflowed usize",
+                         "shard resident rings before allocation.");
   ResidentBuffers b;
   b.slot_count = slot_count;
   b.reset(tenant_count, observable_slots);
@@ -48,8 +47,8 @@ void validate_resident_debug_log_bytes(ByteSpan debug_log) {
     throw Error::backend("megakernel debug-log buffer has " + std::to_string(debug_log.size()) +
                          " bytes, expected exactly " + std::to_string(expected) + " bytes for " +
                          std::to_string(protocol::debug::RECORD_CAPACITY) +
-                         " PRINTF records. Fix: build it with "
-                         "Megakernel::encode_empty_debug_log(protocol::debug::RECORD_CAPACITY).");
+                             " PRINTF records",
+                         "build it with Megakernel::encode_empty_debug_log(protocol::debug::RECORD_CAPACITY).");
 }
 
 ResidentBuffers ResidentBuffers::from_parts(uint32_t slot_count, Bytes control, Bytes ring, Bytes debug_log,
@@ -59,8 +58,8 @@ ResidentBuffers ResidentBuffers::from_parts(uint32_t slot_count, Bytes control, 
   validate_io_queue_bytes(io_queue);
   const auto expected = ring_byte_len(slot_count);
   if (!expected)
-    throw Error::backend(
-        "megakernel resident ring byte length overflowed usize. Fix: shard resident rings before allocation.");
+    throw Error::backend("megakernel resident ring byte length overflowed usize",
+                         "shard resident rings before allocation.");
   if (ring.size() != *expected)
     throw Error::backend("megakernel resident ring has " + std::to_string(ring.size()) + " bytes, expected " +
                          std::to_string(*expected) +

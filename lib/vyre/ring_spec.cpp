@@ -1,7 +1,9 @@
 #include "vyre/ring_spec.h"
+#include "vyre/json_document.h"
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -56,6 +58,12 @@ uint32_t as_u32(const json& v, const SpecContext& ctx, const std::string& path) 
       if (ec == std::errc() && ptr == digits.data() + digits.size() && !digits.empty()) return out;
     }
     ctx.fail(path, "string \"" + s + "\" is not a u32", "use a JSON number or a hex string such as \"0xFFFD\"");
+  }
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (d >= 0 && d == std::floor(d))  // a whole number the parser could not hold as an integer: 2^64 and up
+      ctx.fail(path, v.dump() + " does not fit in a u32 word", "use a value in 0..4294967295");
+    ctx.fail(path, v.dump() + " is not a whole number", "use a whole number in 0..4294967295");
   }
   ctx.fail(path, "expected a u32 number, got " + type_name(v), "use a JSON number in 0..4294967295");
 }
@@ -117,6 +125,8 @@ class SpecEncoder {
     check_keys(spec_, {"$schema", "comment", "slot_count", "tenant", "slots", "batch_fence"}, ctx_, "");
     if (!spec_.contains("slot_count")) ctx_.fail("slot_count", "missing required key \"slot_count\"", "add \"slot_count\": N");
     slot_count_ = as_u32(spec_["slot_count"], ctx_, "slot_count");
+    // The codec encodes an empty ring, but no tool reads one back.
+    if (slot_count_ == 0) ctx_.fail("slot_count", "a ring needs at least one slot", "use a slot_count of 1 or more");
     if (slot_count_ > protocol::MAX_ENCODED_RING_SLOTS)
       ctx_.fail("slot_count",
                 "slot_count " + std::to_string(slot_count_) + " exceeds the megakernel allocation cap of " +
@@ -286,24 +296,6 @@ class SpecEncoder {
 };
 
 }  // namespace
-
-json parse_json_document(std::string_view text, std::string_view source) {
-  try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-    throw Error::invalid_input(std::string(source) + ": byte offset " + std::to_string(e.byte), "invalid JSON: " + what,
-                               "fix the JSON syntax at that position");
-  } catch (const json::exception& e) {
-    // Well-formed text the parser still refuses, e.g. a number beyond double
-    // range such as 1E400 (found by fuzzing).
-    std::string what = e.what();
-    if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-    throw Error::invalid_input(std::string(source) + ": (document)", "invalid JSON: " + what,
-                               "write numbers within the range of a u32 (or a double for other values)");
-  }
-}
 
 Bytes encode_ring_spec(const json& spec, std::string_view source) { return SpecEncoder(spec, source).run(); }
 

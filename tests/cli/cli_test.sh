@@ -107,23 +107,23 @@ expect_fail "bad JSON syntax" 2 "bad-syntax.json: byte offset 46: invalid JSON: 
 expect_fail "LOAD_MISS without resource" 2 "slots[0]: LOAD_MISS needs \"resource_id\"" "$VYRE" encode-ring "$S/load-miss-no-resource.json" -o x.bin
 expect_fail "spec not an object" 2 "(document root): expected an object, got array" "$VYRE" encode-ring "$S/not-object.json" -o x.bin
 expect_fail "missing spec file" 3 "no-such.json: cannot open: No such file or directory" "$VYRE" encode-ring no-such.json -o x.bin
-expect_fail "unwritable output dir" 3 "cannot create a temporary file in /nonexistent-dir" "$VYRE" encode-ring "$SRC/examples/ring-spec.json" -o /nonexistent-dir/x.bin
-expect_fail "truncated ring" 2 "ring has 100 bytes, not a whole number of 64-byte slots" bash -c "head -c 100 '$E/example-ring.bin' | '$VYRE' inspect - --kind ring"
-expect_fail "misaligned control" 2 "megakernel control buffer has 705 bytes, expected at least 640 bytes" "$VYRE" inspect "$GOLDEN/ctrl_read_misaligned705.bin" --kind control
-expect_fail "short control" 2 "megakernel control buffer has 400 bytes" "$VYRE" inspect "$GOLDEN/ctrl_read_short100w.bin" --kind control
-expect_fail "partial io slot" 2 "io_queue has 36 bytes, which is not a multiple of slot size 32" bash -c "head -c 36 /dev/zero | '$VYRE' inspect - --kind io-queue"
-expect_fail "oversized io queue" 2 "io_queue byte view exceeds the compiled IO poll window of 64 slots" bash -c "head -c 2080 /dev/zero | '$VYRE' inspect - --kind io-queue"
-expect_fail "misaligned debug log" 2 "debug_log has 1029 bytes, not a whole number of u32 words" "$VYRE" inspect "$GOLDEN/debug_log_err_misaligned1029.bin" --kind debug-log
-expect_fail "empty debug log" 2 "(byte offset 0): debug_log is missing word 0 in 0 bytes" "$VYRE" decode-debug "$GOLDEN/debug_log_err_empty0.bin"
+expect_fail "missing output dir" 3 "/nonexistent-dir/x.bin: its directory /nonexistent-dir does not exist" "$VYRE" encode-ring "$SRC/examples/ring-spec.json" -o /nonexistent-dir/x.bin
+expect_fail "truncated ring" 2 "<stdin>, byte offset 64: a ring of 100 bytes is not a whole number of 64-byte slots (36 bytes left over)" bash -c "head -c 100 '$E/example-ring.bin' | '$VYRE' inspect - --kind ring"
+expect_fail "misaligned control" 2 "ctrl_read_misaligned705.bin, byte offset 704: a control buffer of 705 bytes is not a whole number of u32 words. Fix: check that it is a control buffer, or build one with vyre encode-control" "$VYRE" inspect "$GOLDEN/ctrl_read_misaligned705.bin" --kind control
+expect_fail "short control" 2 "a control buffer of 400 bytes is shorter than its 640 bytes of fixed words" "$VYRE" inspect "$GOLDEN/ctrl_read_short100w.bin" --kind control
+expect_fail "partial io slot" 2 "an IO queue of 36 bytes is not a whole number of 32-byte slots" bash -c "head -c 36 /dev/zero | '$VYRE' inspect - --kind io-queue"
+expect_fail "oversized io queue" 2 "<stdin>, byte offset 2048: 65 slots, more than the kernel's IO poll window of 64" bash -c "head -c 2080 /dev/zero | '$VYRE' inspect - --kind io-queue"
+expect_fail "misaligned debug log" 2 "a debug log of 1029 bytes is not the cursor word and whole 16-byte PRINTF records" "$VYRE" inspect "$GOLDEN/debug_log_err_misaligned1029.bin" --kind debug-log
+expect_fail "empty debug log" 2 "debug_log_err_empty0.bin, byte offset 0: a debug log of 0 bytes lacks its cursor word" "$VYRE" decode-debug "$GOLDEN/debug_log_err_empty0.bin"
 expect_fail "wrong kind: ring as replay" 2 "header magic is not VRRL0001" "$VYRE" inspect "$E/example-ring.bin" --kind replay
-expect_fail "wrong kind: debug log as ring" 2 "ring has 1028 bytes, not a whole number of 64-byte slots" "$VYRE" inspect "$GOLDEN/debug_log_rec3.bin" --kind ring
+expect_fail "wrong kind: debug log as ring" 2 "a ring of 1028 bytes is not a whole number of 64-byte slots" "$VYRE" inspect "$GOLDEN/debug_log_rec3.bin" --kind ring
 expect_fail "corrupt replay record" 2 "replay log, byte offset 96: record 1 has magic 0x12345678" "$VYRE" inspect "$TD/badrecord.vrrl" --kind replay
 expect_fail "truncated replay log" 2 "replay log is truncated: 200 bytes, capacity 4 needs 288" bash -c "head -c 200 '$TD/wrapped.vrrl' | '$VYRE' inspect - --kind replay"
 expect_fail "bad format placeholder" 2 "bad-formats.json: \"7\": unknown placeholder {3}" "$VYRE" decode-debug "$GOLDEN/debug_log_rec3.bin" --formats "$TD/bad-formats.json"
-expect_fail "io queue over 64 slots" 2 "io_queue exceeds the compiled IO poll window of 64 slots" "$VYRE" encode-io-queue --slots 65 -o x.bin
-expect_fail "io queue of 0 slots" 2 "io_queue requires at least one slot" "$VYRE" encode-io-queue --slots 0 -o x.bin
-expect_fail "observable over cap" 2 "control byte length overflow. Fix: shard observable results" "$VYRE" encode-control --observable 1048577 -o x.bin
-expect_fail "debug capacity over cap" 2 "debug_log byte length overflow" "$VYRE" encode-debug-log --capacity 1048577 -o x.bin
+expect_fail "io queue over 64 slots" 1 "vyre encode-io-queue: error: --slots: 65 is not a whole number from 1 to 64. Fix:" "$VYRE" encode-io-queue --slots 65 -o x.bin
+expect_fail "io queue of 0 slots" 1 "--slots: 0 is not a whole number from 1 to 64" "$VYRE" encode-io-queue --slots 0 -o x.bin
+expect_fail "observable over cap" 1 "--observable: 1048577 is not a whole number from 0 to 1048576" "$VYRE" encode-control --observable 1048577 -o x.bin
+expect_fail "debug capacity over cap" 1 "--capacity: 1048577 is not a whole number from 0 to 1048576" "$VYRE" encode-debug-log --capacity 1048577 -o x.bin
 expect_fail "usage: unknown kind" 1 "--kind" "$VYRE" inspect "$E/example-ring.bin" --kind rings
 expect_fail "usage: missing --kind" 1 "--kind is required" "$VYRE" inspect "$E/example-ring.bin"
 expect_fail "usage: unknown subcommand" 1 "unknown subcommand 'nope'" "$VYRE" nope
@@ -159,7 +159,7 @@ expect_ok "diff control ignoring the run's effects" "$VYRE" diff "$GOLDEN/contro
 expect_fail "diff debug log records" 1 "" "$VYRE" diff "$GOLDEN/debug_log_rec1.bin" "$GOLDEN/debug_log_rec3.bin" --kind debug-log
 if grep -q '^+ debug-log record' "$WORK/.out" && ! grep -q '^- ' "$WORK/.out"; then pass; else fail "diff debug-log: $(cat "$WORK/.out")"; fi
 expect_fail "diff unknown field" 2 "--ignore bogus is not a field of a ring buffer" "$VYRE" diff "$E/example-ring.bin" ran/ring.bin --kind ring --ignore bogus
-expect_fail "diff wrong kind" 2 "A: ring, byte offset 1024: ring has 1028 bytes" "$VYRE" diff "$GOLDEN/debug_log_rec3.bin" "$GOLDEN/debug_log_rec3.bin" --kind ring
+expect_fail "diff wrong kind" 2 "debug_log_rec3.bin, byte offset 1024: a ring of 1028 bytes" "$VYRE" diff "$GOLDEN/debug_log_rec3.bin" "$GOLDEN/debug_log_rec3.bin" --kind ring
 expect_fail "diff missing --kind" 2 "--kind is required" "$VYRE" diff a b
 expect_fail "diff missing file" 3 "nope.bin: cannot open" "$VYRE" diff nope.bin "$E/example-ring.bin" --kind ring
 

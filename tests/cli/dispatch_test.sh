@@ -69,17 +69,17 @@ if "$PY" -c "import json,sys; json.load(open('$WORK/.out'))"; then pass; else fa
 
 # --- bad inputs ---------------------------------------------------------------
 head -c 636 "$WORK/control.bin" > "$WORK/short-control.bin"
-expect_fail "short control" 2 "short-control.bin: megakernel control buffer has 636 bytes, expected at least 640" \
+expect_fail "short control" 2 "short-control.bin, byte offset 636: a control buffer of 636 bytes is shorter than its 640 bytes of fixed words" \
   "$VYRE" dispatch --ring-spec "$SPEC" --control short-control.bin --out-dir never
 if [[ ! -e "$WORK/never" ]]; then pass; else fail "a refused dispatch created its output directory"; fi
 head -c 100 /dev/zero > "$WORK/ring100.bin"
-expect_fail "partial ring" 2 "ring100.bin: ring, byte offset 64: ring has 100 bytes, not a whole number of 64-byte slots" \
+expect_fail "partial ring" 2 "ring100.bin, byte offset 64: a ring of 100 bytes is not a whole number of 64-byte slots" \
   "$VYRE" dispatch --ring ring100.bin
 head -c 36 /dev/zero > "$WORK/io36.bin"
-expect_fail "partial io queue" 2 "io36.bin: io_queue has 36 bytes, which is not a multiple of slot size 32" \
+expect_fail "partial io queue" 2 "io36.bin, byte offset 32: an IO queue of 36 bytes is not a whole number of 32-byte slots" \
   "$VYRE" dispatch --ring-spec "$SPEC" --io-queue io36.bin
 head -c 6 /dev/zero > "$WORK/dbg6.bin"
-expect_fail "misaligned debug log" 2 "dbg6.bin: debug log has 6 bytes" "$VYRE" dispatch --ring-spec "$SPEC" --debug-log dbg6.bin
+expect_fail "misaligned debug log" 2 "dbg6.bin, byte offset 4: a debug log of 6 bytes is not the cursor word and whole 16-byte PRINTF records" "$VYRE" dispatch --ring-spec "$SPEC" --debug-log dbg6.bin
 expect_fail "no ring" 1 "one of --ring or --ring-spec is required" "$VYRE" dispatch
 expect_fail "ring and spec" 1 "excludes" "$VYRE" dispatch --ring x --ring-spec "$SPEC"
 expect_fail "unknown device" 2 "--device no-such-device: no OpenCL device matches" "$VYRE" dispatch --ring-spec "$SPEC" --device no-such-device
@@ -102,7 +102,7 @@ expect_stdout_file "server report" "$E/report.json"
 if [[ "$(stat -c %a "$WORK/serve.sock")" == 700 ]]; then pass; else fail "the server socket is not owner-only"; fi
 expect_ok "VYRE_SERVER" env VYRE_SERVER="$WORK/serve.sock" "$VYRE" dispatch --ring-spec "$SPEC" --report env.json
 if grep -q "via vyre serve" "$WORK/env.json"; then pass; else fail "VYRE_SERVER was not used"; fi
-expect_fail "server error comes back" 2 "megakernel control buffer has 636 bytes" \
+expect_fail "server error comes back" 2 "a control buffer of 636 bytes is shorter" \
   "$VYRE" dispatch --server "$WORK/serve.sock" --ring-spec "$SPEC" --control short-control.bin
 expect_fail "server work-group mismatch" 1 "the server runs work-groups of" \
   "$VYRE" dispatch --server "$WORK/serve.sock" --ring-spec "$SPEC" --workgroup-size 8
@@ -111,7 +111,7 @@ expect_fail "--server with the reference backend" 1 "--server runs the opencl ba
 expect_fail "second server on the socket" 1 "a dispatch server already listens on" timeout 60 "$VYRE" serve --socket "$WORK/serve.sock"
 kill -TERM "$server"
 wait "$server"
-if [[ $? -eq 0 && ! -e "$WORK/serve.sock" ]] && grep -q "served 3 dispatch" "$WORK/serve.log"; then pass
+if [[ $? -eq 143 && ! -e "$WORK/serve.sock" ]] && grep -q "served 3 dispatch" "$WORK/serve.log"; then pass
 else fail "server did not stop cleanly after SIGTERM: $(cat "$WORK/serve.log")"; fi
 expect_fail "no server" 3 "no dispatch server answers" "$VYRE" dispatch --server "$WORK/serve.sock" --ring-spec "$SPEC"
 

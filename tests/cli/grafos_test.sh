@@ -72,7 +72,7 @@ expect_fail "lane failure" 7 "lane 2 failed (detail 42)" "$GRAFOS" run-tasklet "
 expect_fail "tasklet does not build" 8 "broken.cl" "$GRAFOS" run-tasklet "$T/broken.cl" --target opencl --workers 2
 expect_fail "FILE.cl on the host" 1 "runs only on the opencl target" "$GRAFOS" run-tasklet "$T/fails.cl" --workers 2
 expect_fail "unknown tasklet" 1 "unknown tasklet \"median\"" "$GRAFOS" run-tasklet median --workers 2
-expect_fail "bad size suffix" 1 "--shared-bytes 4X has an unknown suffix" "$GRAFOS" run-tasklet sum --workers 2 --shared-bytes 4X
+expect_fail "bad size suffix" 1 "--shared-bytes 4X: unknown suffix \"X\"" "$GRAFOS" run-tasklet sum --workers 2 --shared-bytes 4X
 expect_fail "partial word input" 2 "not whole u32 words" bash -c "printf abcde | '$GRAFOS' run-tasklet sum --workers 2 --input -"
 expect_fail "missing input" 3 "no-such-input.bin: cannot open" "$GRAFOS" run-tasklet sum --workers 2 --input no-such-input.bin
 expect_fail "missing --workers" 1 "--workers is required" "$GRAFOS" run-tasklet sum

@@ -71,8 +71,8 @@ if [[ $bad -eq 0 ]]; then pass; else fail "SIGKILL left $bad partial dispatch ou
 # Absurd sizes fail fast with a clear error instead of allocating.
 printf '{"slot_count": 4294967295}' > "$WORK/huge-spec.json"
 expect_fail "slot_count 2^32-1" 2 "slot_count 4294967295 exceeds the megakernel allocation cap" "$VYRE" encode-ring huge-spec.json -o x.bin
-expect_fail "debug capacity 2^31" 2 "debug_log byte length overflow" "$VYRE" encode-debug-log --capacity 2147483648 -o x.bin
-expect_fail "observables 2^30" 2 "control byte length overflow" "$VYRE" encode-control --observable 1073741824 -o x.bin
+expect_fail "debug capacity 2^31" 1 "--capacity: 2147483648 is not a whole number from 0 to 1048576" "$VYRE" encode-debug-log --capacity 2147483648 -o x.bin
+expect_fail "observables 2^30" 1 "--observable: 1073741824 is not a whole number from 0 to 1048576" "$VYRE" encode-control --observable 1073741824 -o x.bin
 expect_fail "workers 100000" 4 "workers is 100000, above the limit of 4096" "$GRAFOS" run-tasklet sum --workers 100000
 expect_fail "shared region of 1 TiB" 4 "memory budget exceeded" "$GRAFOS" run-tasklet sum --workers 3 --shared-bytes 1024G
 "$PY" -c "

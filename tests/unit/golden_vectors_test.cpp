@@ -402,7 +402,7 @@ json error_fields(const Error& e) {
     case ErrorKind::MissingWord:
       return {{"buffer", e.buffer()}, {"word_idx", e.word_idx()}, {"byte_len", e.byte_len()}, {"fix", e.fix()}};
     case ErrorKind::QueueFull: return {{"queue", e.queue()}, {"fix", e.fix()}};
-    case ErrorKind::Backend: return {{"0", e.fix()}};
+    case ErrorKind::Backend: return {{"0", e.payload()}};
     default: return {{"unexpected", e.what()}};
   }
 }

@@ -34,8 +34,9 @@ struct OpenClTaskletRun {
 class OpenClTasklet {
  public:
   // `source` is the tasklet's source without the prelude; `name` names it in
-  // errors. Throws TaskletError (Device, or InvalidConfig for a bad local size).
-  OpenClTasklet(const std::string& source, const std::string& name, const OpenClTaskletOptions& options);
+  // errors (the file's path when `user_file`). Throws TaskletError (Device,
+  // or InvalidConfig for a bad local size).
+  OpenClTasklet(const std::string& source, const std::string& name, bool user_file, const OpenClTaskletOptions& options);
   ~OpenClTasklet();
   OpenClTasklet(const OpenClTasklet&) = delete;
   OpenClTasklet& operator=(const OpenClTasklet&) = delete;

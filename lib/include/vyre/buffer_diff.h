@@ -32,8 +32,10 @@ struct BufferDiff {
 // skip: for rings status, opcode, tenant, priority, args; for control any
 // top-level name (done_count, epoch, metrics, observables, ...); for the debug
 // log cursor, dropped; for the IO queue status, tag, ... . Throws vyre::Error
-// for an unknown kind or field, or a buffer that does not decode.
-BufferDiff diff_buffers(const std::string& kind, ByteSpan a, ByteSpan b, const std::set<std::string>& ignore);
+// for an unknown kind or field, or a buffer that does not decode, naming it
+// by `name_a` or `name_b`.
+BufferDiff diff_buffers(const std::string& kind, ByteSpan a, ByteSpan b, const std::set<std::string>& ignore,
+                        const std::string& name_a = "A", const std::string& name_b = "B");
 
 std::string buffer_diff_text(const BufferDiff& diff);
 nlohmann::json buffer_diff_json(const BufferDiff& diff);

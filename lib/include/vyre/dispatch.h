@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "vyre/control.h"
+#include "vyre/output_set.h"
 #include "vyre/resident_buffers.h"
 
 namespace vyre {
@@ -106,7 +107,7 @@ class PassRunner {
                       DispatchTimings& timings) = 0;
   virtual void end(DispatchBuffers& buffers, DispatchTimings& timings) = 0;
   // A runner that can stop inside a launch checks this token (the OpenCL
-  // runner cannot interrupt a kernel; it stops between launches).
+  // runner between the bounded kernels it splits a launch into).
   virtual void set_cancel(std::stop_token token) { (void)token; }
 };
 
@@ -116,9 +117,18 @@ class PassRunner {
 // dispatch ends and reports the stalled slots (io_stalled_*).
 DispatchResult run_dispatch(PassRunner& runner, DispatchBuffers buffers, const DispatchOptions& options);
 
-// Writes control.bin, ring.bin, debug_log.bin and io_queue.bin into `dir`
-// (created if needed), each atomically.
-void write_buffers_to_dir(const std::string& dir, const DispatchBuffers& buffers);
+// The four files of an --out-dir (control.bin, ring.bin, debug_log.bin,
+// io_queue.bin): declared in an OutputSet before the run, given their bytes
+// after it, and written with the command's other outputs.
+class BufferDirectory {
+ public:
+  BufferDirectory(OutputSet& outputs, const std::string& dir, const std::string& option);
+  // The views must stay valid until the set is committed.
+  void set(OutputSet& outputs, const DispatchBuffers& buffers) const;
+
+ private:
+  std::array<size_t, 4> handles_{};
+};
 
 // The host pump: claims PUBLISHED requests and completes each OK when its
 // resource id maps to a readable file, ERROR otherwise.

@@ -25,7 +25,8 @@ struct ServerOptions {
   uint64_t max_requests = 0;  // 0: until stopped
   std::chrono::seconds idle_exit{0};  // 0: never
   // Told about requests that failed below the dispatch (a client that went
-  // away, a malformed message); the library itself prints nothing.
+  // away, a malformed message) and, once, that the socket is listening; the
+  // library itself prints nothing.
   std::function<void(const std::string&)> log;
 };
 

@@ -30,6 +30,8 @@ enum class ErrorKind {
   Io,
   // The invocation itself is wrong (e.g. binary output to a terminal).
   Usage,
+  // A stop was requested (the caller's stop token) before the work ended.
+  Cancelled,
 };
 
 class Error : public std::runtime_error {
@@ -38,11 +40,15 @@ class Error : public std::runtime_error {
   static Error misaligned_byte_length(std::string buffer, uint64_t byte_len, std::string fix);
   static Error missing_word(std::string buffer, uint64_t word_idx, uint64_t byte_len, std::string fix);
   static Error queue_full(std::string fix, std::string queue = "submission");
+  // Backend(String): `message` is the payload, shown after "backend error: ".
   static Error backend(std::string message);
+  // The same with a fix: the payload is "summary. Fix: fix".
+  static Error backend(std::string summary, std::string fix);
   // `where` names the buffer or file and the offset or JSON path.
   static Error invalid_input(std::string where, std::string what, std::string fix);
   static Error io(std::string path, std::string what, std::string fix);
   static Error usage(std::string what, std::string fix);
+  static Error cancelled(std::string what);
   // An error of a kind with its final message, as received from a server.
   static Error remote(ErrorKind kind, std::string message);
   // The kind whose variant() is `name` (InvalidInput when unknown).
@@ -54,7 +60,12 @@ class Error : public std::runtime_error {
   // Upstream's variant name (ByteLengthOverflow, QueueFull, ...).
   std::string_view variant() const;
   const std::string& buffer() const { return buffer_; }
+  // What went wrong, without the context in front and the fix behind.
+  const std::string& summary() const { return summary_; }
+  // What to do about it (may be empty).
   const std::string& fix() const { return fix_; }
+  // Backend's String payload: the summary and the fix as upstream joins them.
+  std::string payload() const;
   const std::string& queue() const { return queue_; }
   const std::string& where() const { return where_; }
   uint64_t word_idx() const { return word_idx_; }
@@ -70,11 +81,18 @@ class Error : public std::runtime_error {
 
   // The same error with context ("ring.bin") in front of its message.
   Error with_context(std::string_view context) const;
+  // The same error with another fix: a tool replaces a library's advice
+  // (which names library calls) with what its user can do.
+  Error with_fix(std::string fix) const;
 
  private:
-  Error(ErrorKind kind, std::string message) : std::runtime_error(std::move(message)), kind_(kind) {}
+  // `prefix` stands before the summary in the message ("backend error: ",
+  // "io_uring submission queue at capacity"), as upstream's Display text has it.
+  Error(ErrorKind kind, std::string prefix, std::string summary, std::string fix);
+  std::string compose() const;
   ErrorKind kind_;
-  std::string buffer_, fix_, queue_, where_;
+  std::string context_, prefix_, summary_, fix_;
+  std::string buffer_, queue_, where_;
   uint64_t word_idx_ = 0, byte_len_ = 0;
 };
 

@@ -1,13 +1,15 @@
-// Reading inputs and writing outputs the way every tool does: "-" means
-// stdin/stdout, binary output is refused on a terminal, and files are written
-// atomically (temp file in the same directory, fsync, rename) so a failed run
-// never leaves a partial or truncated file behind.
+// Reading a command's inputs the way every tool does: "-" means stdin, any
+// other path is read whole (regular files, FIFOs, devices, /dev/fd/N), and
+// errors name the path. Outputs are written by OutputSet (output_set.h).
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "vyre/control.h"
+#include "vyre/output_set.h"
 
 namespace vyre {
 
@@ -15,12 +17,9 @@ namespace vyre {
 Bytes read_input(const std::string& path);
 std::string read_text_input(const std::string& path);
 
-enum class OutputKind { Binary, Text };
-
-// Writes `data` to `path` atomically, or to stdout for "-" (Binary output
-// to a terminal is a Usage error unless `allow_terminal`).
-void write_output(const std::string& path, std::string_view data, OutputKind kind, bool allow_terminal = false);
-void write_output(const std::string& path, ByteSpan data, OutputKind kind, bool allow_terminal = false);
+// Refuses two inputs that both read stdin: {option, path} pairs, "-" being
+// stdin. Throws Usage naming both options.
+void check_single_stdin(std::initializer_list<std::pair<std::string_view, std::string_view>> inputs);
 
 // Human name of an input path for messages ("<stdin>" for "-").
 std::string display_name(const std::string& path);

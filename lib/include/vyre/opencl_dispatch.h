@@ -43,6 +43,7 @@ class OpenClRunner final : public PassRunner {
   void launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,
               DispatchTimings& timings) override;
   void end(DispatchBuffers& buffers, DispatchTimings& timings) override;
+  void set_cancel(std::stop_token token) override;
 
  private:
   void begin_guarded(DispatchBuffers& buffers);

@@ -19,9 +19,18 @@ struct BuiltProgram {
 
 std::string program_cache_dir();
 
+// Whose source a build compiles, for its error: "the megakernel" and a fix
+// for the project's own kernels, "the tasklet t.cl" and "fix the errors
+// above" for a user's file.
+struct ProgramOrigin {
+  std::string what;
+  std::string fix;
+};
+
 // Builds `source` for the device (from the cache unless `use_cache` is
-// false). A failed build throws Backend with the compiler's build log.
+// false). A failed build throws Backend naming `origin.what`, with the
+// compiler's build log.
 BuiltProgram build_program(const cl::Context& context, const SelectedDevice& device, const std::string& source,
-                           const std::string& options, bool use_cache);
+                           const std::string& options, bool use_cache, const ProgramOrigin& origin);
 
 }  // namespace vyre

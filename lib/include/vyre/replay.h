@@ -41,10 +41,12 @@ struct RecordSummary {
 // with the control's EPOCH (the epoch a publisher observes) and `timestamp_ns`.
 RecordSummary record_published(ReplayLog& log, ByteSpan ring, ByteSpan control, uint64_t timestamp_ns);
 
-// The same into the log file at `path`: appended when it exists (its own
-// capacity kept), created with `capacity` records when not. The file is
-// replaced atomically; records are stamped with the wall clock.
-RecordSummary record_to_log_file(const std::string& path, uint64_t capacity, ByteSpan ring, ByteSpan control);
+// The log a recording appends to: the one at `path` when it exists (its own
+// capacity kept), else a new one of `capacity` records.
+ReplayLog load_or_create_log(const std::string& path, uint64_t capacity);
+
+// Nanoseconds since the Unix epoch: the stamp of a recording.
+uint64_t wall_clock_ns();
 
 // The `record` section of a dispatch report.
 nlohmann::json record_summary_json(const std::string& path, const RecordSummary& summary);

@@ -22,8 +22,4 @@ Bytes encode_ring_spec(const nlohmann::json& spec, std::string_view source);
 // Parses `text` first; syntax errors name the line and column.
 Bytes encode_ring_spec_text(std::string_view text, std::string_view source);
 
-// Parses a JSON document, turning syntax errors into InvalidInput that names
-// `source`, the byte offset, line and column.
-nlohmann::json parse_json_document(std::string_view text, std::string_view source);
-
 }  // namespace vyre
