@@ -61,7 +61,7 @@ case "$mode" in
     # Leak checking is off: the tools end with std::_Exit on purpose and the
     # OpenCL drivers keep their own allocations until exit.
     sanitize="${VYRE_SANITIZE_BUILD_DIR:-$root/build-sanitize}"
-    cmake -S "$root" -B "$sanitize" -DCMAKE_BUILD_TYPE=Debug -DVYRE_BUILD_BENCH=OFF \
+    cmake -S "$root" -B "$sanitize" -DCMAKE_BUILD_TYPE=Debug -DVYRE_BUILD_BENCH=OFF -DVYRE_STATIC_LIBSTDCXX=OFF \
       -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" >&2
     cmake --build "$sanitize" -j "$jobs" >&2
     (cd "$sanitize" && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j "$jobs")

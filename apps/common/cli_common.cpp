@@ -212,6 +212,9 @@ std::string parse_error_text(const CLI::ParseError& e, const std::string& who) {
     if (auto eq = what.find(" = "); eq != std::string::npos)
       what = what.substr(0, eq) + " " + what.substr(eq + 3) + " is not a value of the option's type";
   }
+  // CLI11's "--ring excludes --ring-spec".
+  if (const auto ex = what.find(" excludes "); ex != std::string::npos && what.starts_with("-"))
+    return what.substr(0, ex) + " and " + what.substr(ex + 10) + " cannot be given together. Fix: pass one of them";
   return what + ". Fix: see `" + who + " --help`";
 }
 

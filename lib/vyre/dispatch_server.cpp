@@ -163,7 +163,9 @@ uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop) {
   const mode_t old_mask = ::umask(0077);  // owner-only: the socket runs code on this user's device
   const int bound = ::bind(listener.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a);
   ::umask(old_mask);
-  if (bound != 0) throw socket_error(path, "bind failed");
+  if (bound != 0)
+    throw Error::io(path, std::string("cannot listen here: ") + std::strerror(errno),
+                    "choose a --socket path in a directory you can write");
   if (::listen(listener.get(), 8) != 0) throw socket_error(path, "listen failed");
   if (options.log) options.log("listening on " + path);
 

@@ -90,6 +90,6 @@ if grep -q 'data-name="copy_ms"' "$WORK/g.svg"; then pass; else fail "grafos plo
 expect_fail "grafos bench unknown tasklet" 1 "unknown tasklet" "$GRAFOS" bench nope
 expect_fail "grafos bench partial words" 2 "not whole u32 words" bash -c "printf abc > w.bin && '$GRAFOS' bench prefix-sum --input w.bin"
 expect_fail "grafos bench one worker" 4 "" "$GRAFOS" bench sum --workers 1 --size 1K
-expect_fail "grafos bench input and size" 1 "excludes" "$GRAFOS" bench sum --input in.bin --size 1M
+expect_fail "grafos bench input and size" 1 "--input and --size cannot be given together" "$GRAFOS" bench sum --input in.bin --size 1M
 
 finish

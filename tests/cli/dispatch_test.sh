@@ -81,7 +81,7 @@ expect_fail "partial io queue" 2 "io36.bin, byte offset 32: an IO queue of 36 by
 head -c 6 /dev/zero > "$WORK/dbg6.bin"
 expect_fail "misaligned debug log" 2 "dbg6.bin, byte offset 4: a debug log of 6 bytes is not the cursor word and whole 16-byte PRINTF records" "$VYRE" dispatch --ring-spec "$SPEC" --debug-log dbg6.bin
 expect_fail "no ring" 1 "one of --ring or --ring-spec is required" "$VYRE" dispatch
-expect_fail "ring and spec" 1 "excludes" "$VYRE" dispatch --ring x --ring-spec "$SPEC"
+expect_fail "ring and spec" 1 "--ring and --ring-spec cannot be given together" "$VYRE" dispatch --ring x --ring-spec "$SPEC"
 expect_fail "unknown device" 2 "--device no-such-device: no OpenCL device matches" "$VYRE" dispatch --ring-spec "$SPEC" --device no-such-device
 expect_fail "missing ring file" 3 "ring: missing.bin: cannot open" "$VYRE" dispatch --ring missing.bin
 expect_fail "bad resource map" 2 "\"x\": key is not a u32 resource id" bash -c "echo '{\"x\": \"f\"}' > '$WORK/r.json'; '$VYRE' dispatch --ring-spec '$SPEC' --resources '$WORK/r.json'"
