@@ -20,12 +20,8 @@
 // - DONE_COUNT and METRICS are summed in local memory and committed once per
 //   work-group per iteration; the final words equal per-slot updates.
 //
-// Protocol constants arrive as -D options generated from protocol.h.
-
-#define SLOT_STATUS 0
-#define SLOT_OPCODE 1
-#define SLOT_TENANT 2
-#define SLOT_ARG0 4
+// Protocol constants arrive as -D options generated from protocol.h and
+// opcodes.def (VYRE_OP_<NAME> for every opcode).
 
 typedef struct {
   __global uint* control;
@@ -115,16 +111,23 @@ inline uint packed_byte(const uint* args, uint byte_index) {
   return (args[byte_index / 4] >> ((byte_index % 4) * 8)) & 0xFFu;
 }
 
+// The packed metadata layout (protocol.h): a count byte and an arg-words
+// byte, then an opcode byte and an argument-offset byte per inner op.
+inline uint packed_metadata_words(uint op_count) {
+  return (VYRE_PACKED_HEADER_BYTES + VYRE_PACKED_OP_BYTES * op_count + 3) / 4;
+}
+inline uint packed_op_byte(uint i) { return VYRE_PACKED_HEADER_BYTES + VYRE_PACKED_OP_BYTES * i; }
+
 // PACKED_SLOT: up to 4 inner ops; op i reads args[meta_words + offset + 0..2]
 // and runs only if those words lie inside the 12 argument words. All inner
 // ops are bound-checked before any runs, so a faulting slot touches nothing.
 inline bool run_packed(const Buffers* b, const uint* args, uint slot_base) {
   const uint count = min(packed_byte(args, 0), (uint)VYRE_PACKED_MAX_INNER_OPS);
-  const uint meta_words = (2 + 2 * count + 3) / 4;
+  const uint meta_words = packed_metadata_words(count);
   for (uint pass = 0; pass < 2; ++pass) {
     for (uint i = 0; i < count; ++i) {
-      const uint opcode = packed_byte(args, 2 + 2 * i);
-      const uint base = meta_words + packed_byte(args, 3 + 2 * i);
+      const uint opcode = packed_byte(args, packed_op_byte(i));
+      const uint base = meta_words + packed_byte(args, packed_op_byte(i) + 1);
       if (base + VYRE_PACKED_INNER_ARGS > VYRE_ARGS_PER_SLOT) continue;
       if (pass == 0) {
         if (!op_in_bounds(b, opcode, args[base], args[base + 1], args[base + 2])) return false;
@@ -151,7 +154,7 @@ typedef struct {
 inline void count(const Counters* n, uint which) { atomic_inc(&n->base[which * ROW + n->spread]); }
 
 inline void fault(__global uint* slot, const Counters* n) {
-  slot[SLOT_STATUS] = VYRE_SLOT_FAULT;
+  slot[VYRE_STATUS_WORD] = VYRE_SLOT_FAULT;
   count(n, C_FAULTS);
 }
 
@@ -170,13 +173,13 @@ inline void load_miss_request(const Buffers* b, __global uint* slot, uint resour
     io[VYRE_IO_TAG] = resource_id;
     mem_fence(CLK_GLOBAL_MEM_FENCE);
     io[VYRE_IO_STATUS] = VYRE_SLOT_PUBLISHED;
-    slot[SLOT_ARG0 + 2] = q;
+    slot[VYRE_ARG0_WORD + 2] = q;
     mem_fence(CLK_GLOBAL_MEM_FENCE);
-    slot[SLOT_STATUS] = VYRE_SLOT_WAIT_IO;
+    slot[VYRE_STATUS_WORD] = VYRE_SLOT_WAIT_IO;
     count(n, C_WAITING);
     return;
   }
-  slot[SLOT_STATUS] = VYRE_SLOT_PUBLISHED;  // queue full: retried next pass
+  slot[VYRE_STATUS_WORD] = VYRE_SLOT_PUBLISHED;  // queue full: retried next pass
   count(n, C_IO_FULL);
 }
 
@@ -191,7 +194,7 @@ inline void load_miss_finish(const Buffers* b, __global uint* slot, uint opcode,
   if (status == VYRE_IO_STATUS_OK) {
     io[VYRE_IO_STATUS] = VYRE_SLOT_EMPTY;
     count(n, C_DONE);
-    slot[SLOT_STATUS] = VYRE_SLOT_DONE;
+    slot[VYRE_STATUS_WORD] = VYRE_SLOT_DONE;
   } else if (status == VYRE_IO_STATUS_ERROR) {
     io[VYRE_IO_STATUS] = VYRE_SLOT_EMPTY;
     fault(slot, n);
@@ -209,22 +212,22 @@ inline void lane_step(const Buffers* b, __global uint* ring, uint id, const Coun
   __global uint* slot = ring + (ulong)id * VYRE_SLOT_WORDS;
   const uint4 h = vload4(0, slot);  // status, opcode, tenant, priority
   if (h.s0 == VYRE_SLOT_WAIT_IO) {
-    load_miss_finish(b, slot, h.s1, slot[SLOT_ARG0 + 2], n);
+    load_miss_finish(b, slot, h.s1, slot[VYRE_ARG0_WORD + 2], n);
     return;
   }
   if (h.s0 != VYRE_SLOT_PUBLISHED) return;
   const ulong mask_index = (ulong)b->control[VYRE_CTL_TENANT_BASE] + h.s2;
   if (mask_index >= b->control_words) {
-    if (atomic_cmpxchg(&slot[SLOT_STATUS], VYRE_SLOT_PUBLISHED, VYRE_SLOT_CLAIMED) == VYRE_SLOT_PUBLISHED) fault(slot, n);
+    if (atomic_cmpxchg(&slot[VYRE_STATUS_WORD], VYRE_SLOT_PUBLISHED, VYRE_SLOT_CLAIMED) == VYRE_SLOT_PUBLISHED) fault(slot, n);
     return;
   }
   if (b->control[mask_index] == 0) return;  // unauthorized: stays PUBLISHED
-  if (atomic_cmpxchg(&slot[SLOT_STATUS], VYRE_SLOT_PUBLISHED, VYRE_SLOT_CLAIMED) != VYRE_SLOT_PUBLISHED) return;
+  if (atomic_cmpxchg(&slot[VYRE_STATUS_WORD], VYRE_SLOT_PUBLISHED, VYRE_SLOT_CLAIMED) != VYRE_SLOT_PUBLISHED) return;
   const uint opcode = h.s1;
   const uint slot_base = id * VYRE_SLOT_WORDS;
   if (opcode == VYRE_OP_PACKED_SLOT) {
     uint args[VYRE_ARGS_PER_SLOT];
-    for (uint i = 0; i < VYRE_ARGS_PER_SLOT; ++i) args[i] = slot[SLOT_ARG0 + i];
+    for (uint i = 0; i < VYRE_ARGS_PER_SLOT; ++i) args[i] = slot[VYRE_ARG0_WORD + i];
     if (!run_packed(b, args, slot_base)) {
       fault(slot, n);
       return;
@@ -243,7 +246,7 @@ inline void lane_step(const Buffers* b, __global uint* ring, uint id, const Coun
   }
   count(n, C_DONE);
   mem_fence(CLK_GLOBAL_MEM_FENCE);
-  slot[SLOT_STATUS] = VYRE_SLOT_DONE;
+  slot[VYRE_STATUS_WORD] = VYRE_SLOT_DONE;
 }
 
 // The sum of one row of sub-counters.

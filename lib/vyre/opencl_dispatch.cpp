@@ -44,6 +44,8 @@ std::string megakernel_build_options() {
   };
   const Def defs[] = {
       {"VYRE_SLOT_WORDS", p::SLOT_WORDS},
+      {"VYRE_STATUS_WORD", p::STATUS_WORD},
+      {"VYRE_ARG0_WORD", p::ARG0_WORD},
       {"VYRE_ARGS_PER_SLOT", p::ARGS_PER_SLOT},
       {"VYRE_OBS", p::control::OBSERVABLE_BASE},
       {"VYRE_CTL_SHUTDOWN", p::control::SHUTDOWN},
@@ -58,20 +60,10 @@ std::string megakernel_build_options() {
       {"VYRE_SLOT_DONE", p::slot::DONE},
       {"VYRE_SLOT_WAIT_IO", p::slot::WAIT_IO},
       {"VYRE_SLOT_FAULT", p::slot::FAULT},
-      {"VYRE_OP_NOP", p::opcode::NOP},
-      {"VYRE_OP_STORE_U32", p::opcode::STORE_U32},
-      {"VYRE_OP_ATOMIC_ADD", p::opcode::ATOMIC_ADD},
-      {"VYRE_OP_LOAD_U32", p::opcode::LOAD_U32},
-      {"VYRE_OP_COMPARE_SWAP", p::opcode::COMPARE_SWAP},
-      {"VYRE_OP_MEMCPY", p::opcode::MEMCPY},
-      {"VYRE_OP_DFA_STEP", p::opcode::DFA_STEP},
-      {"VYRE_OP_BATCH_FENCE", p::opcode::BATCH_FENCE},
-      {"VYRE_OP_LOAD_MISS", p::opcode::LOAD_MISS},
-      {"VYRE_OP_PRINTF", p::opcode::PRINTF},
-      {"VYRE_OP_PACKED_SLOT", p::opcode::PACKED_SLOT},
-      {"VYRE_OP_SHUTDOWN", p::opcode::SHUTDOWN},
       {"VYRE_PACKED_MAX_INNER_OPS", p::opcode::PACKED_MAX_INNER_OPS},
       {"VYRE_PACKED_INNER_ARGS", p::opcode::PACKED_INNER_ARGS},
+      {"VYRE_PACKED_HEADER_BYTES", p::opcode::PACKED_HEADER_BYTES},
+      {"VYRE_PACKED_OP_BYTES", p::opcode::PACKED_OP_BYTES},
       {"VYRE_DEBUG_CURSOR_WORD", p::debug::CURSOR_WORD},
       {"VYRE_DEBUG_RECORDS_BASE", p::debug::RECORDS_BASE},
       {"VYRE_DEBUG_RECORD_WORDS", p::debug::RECORD_WORDS},
@@ -93,6 +85,7 @@ std::string megakernel_build_options() {
   };
   std::string out = "-cl-std=CL1.2";
   for (const auto& d : defs) out += " -D" + std::string(d.name) + "=" + std::to_string(d.value) + "u";
+  for (const auto& op : p::opcode::kOpcodes) out += " -DVYRE_OP_" + std::string(op.name) + "=" + std::to_string(op.value) + "u";
   // Extra compiler options for one device's driver (e.g. register limits);
   // part of the program cache key like every other option.
   if (const char* extra = std::getenv("VYRE_CL_OPTIONS"); extra && *extra) out += std::string(" ") + extra;

@@ -8,21 +8,6 @@ namespace vyre::protocol {
 namespace {
 using Named = std::pair<uint32_t, std::string_view>;
 
-constexpr std::array kOpcodes = {
-    Named{opcode::NOP, "NOP"},
-    Named{opcode::STORE_U32, "STORE_U32"},
-    Named{opcode::ATOMIC_ADD, "ATOMIC_ADD"},
-    Named{opcode::LOAD_U32, "LOAD_U32"},
-    Named{opcode::COMPARE_SWAP, "COMPARE_SWAP"},
-    Named{opcode::MEMCPY, "MEMCPY"},
-    Named{opcode::DFA_STEP, "DFA_STEP"},
-    Named{opcode::BATCH_FENCE, "BATCH_FENCE"},
-    Named{opcode::LOAD_MISS, "LOAD_MISS"},
-    Named{opcode::PRINTF, "PRINTF"},
-    Named{opcode::PACKED_SLOT, "PACKED_SLOT"},
-    Named{opcode::SHUTDOWN, "SHUTDOWN"},
-};
-
 constexpr std::array kStatuses = {
     Named{slot::EMPTY, "EMPTY"},   Named{slot::PUBLISHED, "PUBLISHED"}, Named{slot::CLAIMED, "CLAIMED"},
     Named{slot::DONE, "DONE"},     Named{slot::WAIT_IO, "WAIT_IO"},     Named{slot::YIELD, "YIELD"},
@@ -52,8 +37,11 @@ std::optional<uint32_t> reverse(const std::array<Named, N>& table, std::string_v
 }
 }  // namespace
 
-std::optional<std::string_view> opcode::name(uint32_t op) { return lookup(kOpcodes, op); }
-std::optional<uint32_t> opcode::from_name(std::string_view name) { return reverse(kOpcodes, name); }
+std::string opcode::names_list() {
+  std::string out;
+  for (const OpcodeInfo& o : kOpcodes) out.append(out.empty() ? "" : ", ").append(o.name);
+  return out;
+}
 std::optional<std::string_view> status_name(uint32_t status) { return lookup(kStatuses, status); }
 std::optional<uint32_t> status_from_name(std::string_view name) { return reverse(kStatuses, name); }
 std::optional<std::string_view> priority_name(uint32_t priority) { return lookup(kPriorities, priority); }

@@ -96,11 +96,11 @@ struct Lane {
 
   bool run_packed(const SlotArgs& args, uint32_t slot_base) {
     const uint32_t count = std::min(packed_byte(args, 0), op::PACKED_MAX_INNER_OPS);
-    const uint32_t meta_words = (2 + 2 * count + 3) / 4;
+    const uint32_t meta_words = op::packed_metadata_words(count);
     for (int pass = 0; pass < 2; ++pass) {
       for (uint32_t i = 0; i < count; ++i) {
-        const uint32_t opcode = packed_byte(args, 2 + 2 * i);
-        const uint32_t base = meta_words + packed_byte(args, 3 + 2 * i);
+        const uint32_t opcode = packed_byte(args, op::packed_op_byte(i));
+        const uint32_t base = meta_words + packed_byte(args, op::packed_op_byte(i) + 1);
         if (base + op::PACKED_INNER_ARGS > protocol::ARGS_PER_SLOT) continue;
         if (pass == 0) {
           if (!op_in_bounds(opcode, args[base], args[base + 1], args[base + 2])) return false;

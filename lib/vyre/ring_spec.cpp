@@ -73,9 +73,7 @@ uint32_t parse_opcode(const json& v, const SpecContext& ctx, const std::string& 
     const auto& s = v.get_ref<const std::string&>();
     if (auto value = op::from_name(s)) return *value;
     if (s.rfind("0x", 0) == 0 || s.rfind("0X", 0) == 0) return as_u32(v, ctx, path);
-    ctx.fail(path, "unknown opcode name \"" + s + "\"",
-             "use a PROTOCOL.md name (NOP, STORE_U32, ATOMIC_ADD, LOAD_U32, COMPARE_SWAP, MEMCPY, DFA_STEP, "
-             "BATCH_FENCE, LOAD_MISS, PRINTF, PACKED_SLOT, SHUTDOWN) or a number");
+    ctx.fail(path, "unknown opcode name \"" + s + "\"", "use a protocol name (" + op::names_list() + ") or a number");
   }
   return as_u32(v, ctx, path);
 }

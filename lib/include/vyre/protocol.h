@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace vyre::protocol {
@@ -88,18 +89,22 @@ inline constexpr uint32_t TENANT_FAIRNESS_THRESHOLD = 64;
 }  // namespace scheduler
 
 namespace opcode {
-inline constexpr uint32_t NOP = 0;
-inline constexpr uint32_t STORE_U32 = 1;
-inline constexpr uint32_t ATOMIC_ADD = 2;
-inline constexpr uint32_t LOAD_U32 = 3;
-inline constexpr uint32_t COMPARE_SWAP = 4;
-inline constexpr uint32_t MEMCPY = 5;
-inline constexpr uint32_t DFA_STEP = 6;
-inline constexpr uint32_t BATCH_FENCE = 7;
-inline constexpr uint32_t LOAD_MISS = 0x0000FFFD;
-inline constexpr uint32_t PRINTF = 0x0000FFFE;
-inline constexpr uint32_t PACKED_SLOT = 0x80000001;
-inline constexpr uint32_t SHUTDOWN = 0xFFFFFFFF;
+#define VYRE_OPCODE(NAME, VALUE, CLASS, SUMMARY) inline constexpr uint32_t NAME = VALUE;
+#include "vyre/opcodes.def"
+
+// How a named opcode may be written into a ring (opcodes.def).
+enum class OpcodeClass { Builtin, HostEncoded };
+struct OpcodeInfo {
+  uint32_t value;
+  std::string_view name;  // as PROTOCOL.md spells it
+  OpcodeClass cls;
+  std::string_view summary;
+};
+inline constexpr OpcodeInfo kOpcodes[] = {
+#define VYRE_OPCODE(NAME, VALUE, CLASS, SUMMARY) {VALUE, #NAME, OpcodeClass::CLASS, SUMMARY},
+#include "vyre/opcodes.def"
+};
+
 inline constexpr uint32_t SYSTEM_MASK = 0x80000000;
 inline constexpr uint32_t RESERVED_MAX_RANGE_MIN = 0x0000FFF0;
 inline constexpr uint32_t RESERVED_MAX_RANGE_MAX = 0x0000FFFF;
@@ -109,6 +114,15 @@ inline constexpr uint32_t METRICS_OPCODE_LIMIT = control::METRICS_SLOTS;
 inline constexpr uint32_t PACKED_MAX_INNER_OPS = 4;
 // An inner op reads this many argument words.
 inline constexpr uint32_t PACKED_INNER_ARGS = 3;
+// The packed metadata: a count byte and an arg-words byte, then an opcode
+// byte and an argument-offset byte per inner op, in whole argument words.
+inline constexpr uint32_t PACKED_HEADER_BYTES = 2;
+inline constexpr uint32_t PACKED_OP_BYTES = 2;
+constexpr uint32_t packed_metadata_words(uint32_t op_count) {
+  return (PACKED_HEADER_BYTES + PACKED_OP_BYTES * op_count + 3) / 4;
+}
+// The byte of inner op i's opcode; its argument offset is the byte after.
+constexpr uint32_t packed_op_byte(uint32_t i) { return PACKED_HEADER_BYTES + PACKED_OP_BYTES * i; }
 
 inline constexpr std::string_view USER_OPCODE_ERROR =
     "User opcode overlaps with reserved system range or uses the high bit.";
@@ -117,8 +131,16 @@ constexpr bool is_system(uint32_t op) {
   return (op & SYSTEM_MASK) != 0 || (op >= RESERVED_MAX_RANGE_MIN && op <= RESERVED_MAX_RANGE_MAX) ||
          op <= BATCH_FENCE;
 }
+// A Builtin row of opcodes.def.
 constexpr bool is_builtin(uint32_t op) {
-  return op <= BATCH_FENCE || op == PACKED_SLOT || op == PRINTF || op == SHUTDOWN;
+  switch (op) {
+#define VYRE_OPCODE(NAME, VALUE, CLASS, SUMMARY) \
+  case VALUE:                                   \
+    return OpcodeClass::CLASS == OpcodeClass::Builtin;
+#include "vyre/opcodes.def"
+    default:
+      return false;
+  }
 }
 constexpr bool is_publishable(uint32_t op) { return is_builtin(op) || !is_system(op); }
 
@@ -131,9 +153,19 @@ constexpr std::string_view validate_publish_opcode(uint32_t op) {
 }
 
 // The PROTOCOL.md name of a named opcode, or nullopt.
-std::optional<std::string_view> name(uint32_t op);
+constexpr std::optional<std::string_view> name(uint32_t op) {
+  for (const OpcodeInfo& o : kOpcodes)
+    if (o.value == op) return o.name;
+  return std::nullopt;
+}
 // Inverse of name(); accepts exactly the PROTOCOL.md spelling.
-std::optional<uint32_t> from_name(std::string_view name);
+constexpr std::optional<uint32_t> from_name(std::string_view name) {
+  for (const OpcodeInfo& o : kOpcodes)
+    if (o.name == name) return o.value;
+  return std::nullopt;
+}
+// "NOP, STORE_U32, ..., SHUTDOWN": every name, for messages.
+std::string names_list();
 }  // namespace opcode
 
 namespace io {
