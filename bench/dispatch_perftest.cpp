@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "vyre/ring_encoder.h"
+#include "vyre/packed_slot.h"
 #include "vyre/opencl_dispatch.h"
 #include "vyre/program_cache.h"
 #include "vyre/reference_interpreter.h"

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "vyre/ring_encoder.h"
+#include "vyre/slot_publish.h"
 #include "vyre/ring.h"
 
 namespace {

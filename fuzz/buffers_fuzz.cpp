@@ -2,6 +2,7 @@
 // log (strict and lenient), IO queue (poll, claim, complete), replay log,
 // LOAD_MISS and DONE counting, and the upstream readers.
 #include "fuzz_common.h"
+#include "vyre/slot_publish.h"
 #include "vyre/error.h"
 #include "vyre/io_queue.h"
 #include "vyre/views.h"

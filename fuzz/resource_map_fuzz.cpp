@@ -1,5 +1,6 @@
 // LOAD_MISS resource maps.
 #include "fuzz_common.h"
+#include "vyre/resource_map.h"
 #include "vyre/dispatch.h"
 #include "vyre/error.h"
 

@@ -2,7 +2,7 @@
 //
 // Lane `id = group_id * workgroup_size + local_id` owns ring slot `id` and,
 // once per iteration, drains it (PROTOCOL.md "Kernel lane semantics"). The
-// reference interpreter (lib/vyre/reference_interpreter.cpp) implements the
+// reference interpreter (lib/runtime/reference_interpreter.cpp) implements the
 // same steps on the CPU; each opcode is found by its name in both files.
 //
 // Differences from upstream, all documented in man/vyre-dispatch.1:

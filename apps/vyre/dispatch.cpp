@@ -6,6 +6,7 @@
 
 #include "dispatch_inputs.h"
 #include "subcommands.h"
+#include "vyre/replay_stream.h"
 #include "vyre/dispatch_report.h"
 #include "vyre/dispatch_server.h"
 #include "vyre/file_io.h"

@@ -1,5 +1,6 @@
 #include "dispatch_inputs.h"
 
+#include "vyre/resource_map.h"
 #include "vyre/file_io.h"
 #include "vyre/ring_spec.h"
 

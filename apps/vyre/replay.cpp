@@ -2,6 +2,7 @@
 
 #include "dispatch_inputs.h"
 #include "subcommands.h"
+#include "vyre/replay_stream.h"
 #include "vyre/backend.h"
 #include "vyre/file_io.h"
 #include "vyre/replay.h"

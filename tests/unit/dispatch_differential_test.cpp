@@ -12,6 +12,7 @@
 #include <set>
 
 #include "ring_generator.h"
+#include "vyre/slot_publish.h"
 #include "vyre/detail/words.h"
 #include "vyre/opencl_dispatch.h"
 #include "vyre/reference_interpreter.h"

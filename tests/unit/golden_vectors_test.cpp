@@ -12,11 +12,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vyre/host_io_queue.h"
+#include "vyre/packed_slot.h"
+#include "vyre/slot_publish.h"
 #include "vyre/control.h"
 #include "vyre/debug_log.h"
 #include "vyre/error.h"
 #include "vyre/io_queue.h"
-#include "vyre/resident_buffers.h"
+#include "vyre/dispatch_buffers.h"
 #include "vyre/ring.h"
 
 using nlohmann::json;
@@ -262,7 +265,7 @@ std::map<std::string, Handler> handlers() {
     write_default_priority_offsets(buf, p["total_slots"]);
     return json(nullptr);
   });
-  auto resident_buffer = [](const ResidentBuffers& b, const std::string& which) {
+  auto resident_buffer = [](const DispatchBuffers& b, const std::string& which) {
     if (which == "control") return b.control;
     if (which == "ring") return b.ring;
     if (which == "debug_log") return b.debug_log;
@@ -270,21 +273,21 @@ std::map<std::string, Handler> handlers() {
   };
   h["MegakernelResidentBuffers::new"] = [resident_buffer](const json& e, Outcome& o) {
     const json& p = e["params"];
-    auto b = ResidentBuffers::create(p["slot_count"], p["tenant_count"], p["observable_slots"]);
+    auto b = resident_buffers(p["slot_count"], p["tenant_count"], p["observable_slots"]);
     o.bytes = resident_buffer(b, p["buffer"]);
   };
   h["MegakernelResidentBuffers::reset"] = [resident_buffer](const json& e, Outcome& o) {
     const json& p = e["params"];
     REQUIRE(p["prior"] == "new(8,2,4) then publish_slot(3,1,STORE_U32,[7,9])");
-    auto b = ResidentBuffers::create(8, 2, 4);
+    auto b = resident_buffers(8, 2, 4);
     const uint32_t args[2] = {7, 9};
     publish_slot(b.ring, 3, 1, protocol::opcode::STORE_U32, args);
-    b.reset(p["tenant_count"], p["observable_slots"]);
+    reset_resident_buffers(b, 8, p["tenant_count"], p["observable_slots"]);
     o.bytes = resident_buffer(b, p["buffer"]);
   };
   h["MegakernelResidentBuffers::from_parts"] = [](const json& e, Outcome& o) {
     const json& p = e["params"];
-    ResidentBuffers::from_parts(p["slot_count"], Bytes(p["control_len"].get<size_t>()), Bytes(p["ring_len"].get<size_t>()),
+    resident_buffers_from_parts(p["slot_count"], Bytes(p["control_len"].get<size_t>()), Bytes(p["ring_len"].get<size_t>()),
                                 Bytes(p["debug_log_len"].get<size_t>()), Bytes(p["io_queue_len"].get<size_t>()));
     o.value = nullptr;
   };

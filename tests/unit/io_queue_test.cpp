@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "vyre/host_io_queue.h"
 #include "vyre/error.h"
 #include "vyre/io_queue.h"
 

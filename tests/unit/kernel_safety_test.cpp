@@ -8,6 +8,7 @@
 
 #include <random>
 
+#include "vyre/slot_publish.h"
 #include "vyre/debug_log.h"
 #include "vyre/detail/words.h"
 #include "vyre/io_queue.h"

@@ -97,7 +97,7 @@ TEST_CASE("the man pages list the table's opcodes") {
 
 TEST_CASE("the kernel and the reference interpreter name every opcode, and the kernel gets every value") {
   const std::string kernel = source_file("kernels/megakernel.cl");
-  const std::string reference = source_file("lib/vyre/reference_interpreter.cpp");
+  const std::string reference = source_file("lib/runtime/reference_interpreter.cpp");
   const std::string options = megakernel_build_options();
   for (const auto& o : op::kOpcodes) {
     const std::string name(o.name);

@@ -7,6 +7,8 @@
 #include <fstream>
 
 #include "ring_generator.h"
+#include "vyre/replay_stream.h"
+#include "vyre/slot_publish.h"
 #include "vyre/backend.h"
 #include "vyre/detail/words.h"
 #include "vyre/error.h"

@@ -4,6 +4,9 @@
 #include <functional>
 #include <random>
 
+#include "vyre/ring_encoder.h"
+#include "vyre/packed_slot.h"
+#include "vyre/slot_publish.h"
 #include "vyre/detail/words.h"
 #include "vyre/error.h"
 #include "vyre/ring.h"

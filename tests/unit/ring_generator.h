@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "vyre/packed_slot.h"
+#include "vyre/slot_publish.h"
 #include "vyre/control.h"
 #include "vyre/debug_log.h"
 #include "vyre/dispatch.h"

@@ -14,8 +14,7 @@
 #include <vector>
 
 #include "vyre/control.h"
-#include "vyre/output_set.h"
-#include "vyre/resident_buffers.h"
+#include "vyre/dispatch_buffers.h"
 
 namespace vyre {
 
@@ -28,29 +27,10 @@ inline constexpr uint32_t IO_FULL = 2;  // LOAD_MISS lanes that found no EMPTY I
 inline constexpr uint32_t WORDS = 4;
 }  // namespace stats
 
-struct DispatchBuffers {
-  Bytes control, ring, debug_log, io_queue;
-  uint32_t slot_count() const { return static_cast<uint32_t>(ring.size() / protocol::SLOT_BYTES); }
-};
-
-// Default encodings for buffers a user did not give: control with 1 tenant
-// and 16 observables, a 64-record debug log, a 64-slot IO queue.
-inline constexpr uint32_t kDefaultTenants = 1;
-inline constexpr uint32_t kDefaultObservables = 16;
-DispatchBuffers default_dispatch_buffers(Bytes ring);
-
-// Rejects buffers of the wrong size or shape before anything runs. Each
-// error names the buffer; `names` gives file names for the messages.
-struct BufferNames {
-  std::string control = "control", ring = "ring", debug_log = "debug_log", io_queue = "io_queue";
-};
-void validate_dispatch_buffers(const DispatchBuffers& buffers, const BufferNames& names = {});
-
 enum class DispatchMode { Once, Persistent };
 
 // Resource id -> file, for LOAD_MISS requests (`--resources MAP.json`).
 using ResourceMap = std::map<uint32_t, std::string>;
-ResourceMap parse_resource_map(std::string_view json_text, std::string_view source);
 
 struct DispatchOptions {
   DispatchMode mode = DispatchMode::Once;
@@ -116,19 +96,6 @@ class PassRunner {
 // queue-full counts as the one before, nothing can change any more: the
 // dispatch ends and reports the stalled slots (io_stalled_*).
 DispatchResult run_dispatch(PassRunner& runner, DispatchBuffers buffers, const DispatchOptions& options);
-
-// The four files of an --out-dir (control.bin, ring.bin, debug_log.bin,
-// io_queue.bin): declared in an OutputSet before the run, given their bytes
-// after it, and written with the command's other outputs.
-class BufferDirectory {
- public:
-  BufferDirectory(OutputSet& outputs, const std::string& dir, const std::string& option);
-  // The views must stay valid until the set is committed.
-  void set(OutputSet& outputs, const DispatchBuffers& buffers) const;
-
- private:
-  std::array<size_t, 4> handles_{};
-};
 
 // The host pump: claims PUBLISHED requests and completes each OK when its
 // resource id maps to a readable file, ERROR otherwise.

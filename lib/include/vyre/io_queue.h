@@ -1,6 +1,6 @@
 // IO queue (binding 3): encoder, validation, the host pump's poll / claim /
-// complete steps, the host-owned queue object upstream calls
-// MegakernelIoQueue, and the decoded view. All errors are PipelineError kinds.
+// complete steps, and the decoded view. All errors are PipelineError kinds.
+// Upstream's queue object (MegakernelIoQueue): host_io_queue.h.
 #pragma once
 
 #include <cstdint>
@@ -45,28 +45,6 @@ std::vector<IoRequest> claim_io_requests(MutableByteSpan io_queue);
 // writes nothing when one fails.
 void complete_io_request(MutableByteSpan io_queue, uint32_t slot_idx, bool success);
 void complete_io_requests_batch(MutableByteSpan io_queue, std::span<const std::pair<uint32_t, bool>> completions);
-
-// The host-side queue object (upstream MegakernelIoQueue).
-class IoQueue {
- public:
-  explicit IoQueue(uint32_t slot_count);
-  // Adopts an existing queue state (validated like validate_io_queue_bytes).
-  static IoQueue adopt(Bytes bytes);
-  uint32_t slot_count() const { return slot_count_; }
-  ByteSpan bytes() const { return bytes_; }
-  MutableByteSpan mutable_bytes() { return bytes_; }
-  void publish_slot(uint32_t queue_slot, uint32_t mapped_slot, uint32_t byte_count, uint32_t tag);
-  void submit_dma_read(uint32_t queue_slot, uint32_t src_handle, uint32_t dst_handle, uint32_t byte_count,
-                       uint32_t tag);
-  std::optional<IoCompletion> completion(uint32_t queue_slot) const;
-  bool is_recycled(uint32_t queue_slot) const;
-
- private:
-  uint32_t word(uint32_t slot, uint32_t w) const;
-  void write_read_request(uint32_t slot, uint32_t src, uint32_t dst, uint32_t byte_count, uint32_t tag);
-  Bytes bytes_;
-  uint32_t slot_count_;
-};
 
 struct IoSlotView {
   uint32_t index = 0;

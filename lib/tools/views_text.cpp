@@ -1,6 +1,7 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "vyre/packed_slot.h"
 #include "vyre/views.h"
 
 namespace vyre {

@@ -1,3 +1,5 @@
+#include "vyre/packed_slot.h"
+#include "vyre/slot_publish.h"
 #include "vyre/ring_spec.h"
 #include "vyre/json_document.h"
 

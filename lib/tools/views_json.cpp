@@ -1,5 +1,6 @@
 #include <cstdio>
 
+#include "vyre/packed_slot.h"
 #include "vyre/views.h"
 
 namespace vyre {

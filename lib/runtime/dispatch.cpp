@@ -3,83 +3,12 @@
 #include <sys/stat.h>
 
 #include <chrono>
-#include <filesystem>
 #include <fstream>
 
-#include <nlohmann/json.hpp>
-
-#include "vyre/buffer_kind.h"
-#include "vyre/debug_log.h"
 #include "vyre/error.h"
-#include "vyre/file_io.h"
 #include "vyre/io_queue.h"
-#include "vyre/ring.h"
-#include "vyre/json_document.h"
 
 namespace vyre {
-
-DispatchBuffers default_dispatch_buffers(Bytes ring) {
-  DispatchBuffers b;
-  b.control = encode_control(false, kDefaultTenants, kDefaultObservables);
-  b.ring = std::move(ring);
-  b.debug_log = encode_empty_debug_log(protocol::debug::RECORD_CAPACITY);
-  b.io_queue = encode_empty_io_queue(protocol::io::IO_SLOT_COUNT);
-  return b;
-}
-
-void validate_dispatch_buffers(const DispatchBuffers& b, const BufferNames& names) {
-  check_buffer(BufferKind::Control, b.control, names.control);
-  check_buffer(BufferKind::Ring, b.ring, names.ring);
-  check_buffer(BufferKind::DebugLog, b.debug_log, names.debug_log);
-  check_buffer(BufferKind::IoQueue, b.io_queue, names.io_queue);
-}
-
-ResourceMap parse_resource_map(std::string_view text, std::string_view source) {
-  const nlohmann::json doc = parse_json_document(text, source);
-  const std::string src(source);
-  if (!doc.is_object())
-    throw Error::invalid_input(src + ": (document root)", "expected an object mapping resource ids to files",
-                               "write {\"7\": \"weights.bin\"}");
-  const std::filesystem::path base = std::filesystem::path(src).parent_path();
-  ResourceMap map;
-  for (const auto& [key, value] : doc.items()) {
-    const std::string where = src + ": \"" + key + "\"";
-    if (key == "$schema" || key == "comment") continue;
-    uint32_t id = 0;
-    try {
-      size_t used = 0;
-      const unsigned long long v = std::stoull(key, &used, 0);
-      if (used != key.size() || v > 0xFFFFFFFFull) throw std::out_of_range(key);
-      id = static_cast<uint32_t>(v);
-    } catch (const std::exception&) {
-      throw Error::invalid_input(where, "key is not a u32 resource id", "use a decimal or 0x-hex resource id as key");
-    }
-    if (!value.is_string())
-      throw Error::invalid_input(where, std::string("expected a file path, got ") + value.type_name(),
-                                 "map each resource id to a file path string");
-    if (map.contains(id))
-      throw Error::invalid_input(where, "resource id " + std::to_string(id) + " is mapped twice",
-                                 "keep one file per resource id");
-    std::filesystem::path file = value.get<std::string>();
-    // Relative paths are relative to the map file, so maps can travel with their data.
-    if (file.is_relative() && !base.empty() && source != "<stdin>") file = base / file;
-    map[id] = file.string();
-  }
-  return map;
-}
-
-BufferDirectory::BufferDirectory(OutputSet& outputs, const std::string& dir, const std::string& option) {
-  const std::string prefix = outputs.add_directory(dir, option);
-  const char* names[] = {"control.bin", "ring.bin", "debug_log.bin", "io_queue.bin"};
-  for (size_t i = 0; i < handles_.size(); ++i) handles_[i] = outputs.add(prefix + names[i], OutputKind::Binary, option);
-}
-
-void BufferDirectory::set(OutputSet& outputs, const DispatchBuffers& b) const {
-  outputs.set(handles_[0], b.control);
-  outputs.set(handles_[1], b.ring);
-  outputs.set(handles_[2], b.debug_log);
-  outputs.set(handles_[3], b.io_queue);
-}
 
 std::vector<IoServiced> pump_io_queue(MutableByteSpan io_queue, const ResourceMap& resources, uint32_t pass) {
   std::vector<IoServiced> serviced;

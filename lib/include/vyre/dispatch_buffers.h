@@ -1,0 +1,60 @@
+// The four buffers of one megakernel dispatch (bindings 0..3: control, ring,
+// debug log, IO queue) as one value: the defaults `vyre dispatch` starts
+// from, their validation, the files of an --out-dir, and upstream's
+// MegakernelResidentBuffers constructors.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "vyre/control.h"
+#include "vyre/output_set.h"
+
+namespace vyre {
+
+struct DispatchBuffers {
+  Bytes control, ring, debug_log, io_queue;
+  uint32_t slot_count() const { return static_cast<uint32_t>(ring.size() / protocol::SLOT_BYTES); }
+};
+
+// What a dispatch starts from for buffers a user did not give: control with
+// 1 tenant and 16 observables, a 64-record debug log, a 64-slot IO queue.
+inline constexpr uint32_t kDefaultTenants = 1;
+inline constexpr uint32_t kDefaultObservables = 16;
+DispatchBuffers default_dispatch_buffers(Bytes ring);
+
+// Rejects buffers of the wrong size or shape before anything runs, with the
+// rules of check_buffer (buffer_kind.h); each error names its buffer by
+// `names` (file names, when the buffers came from files).
+struct BufferNames {
+  std::string control = "control", ring = "ring", debug_log = "debug_log", io_queue = "io_queue";
+};
+void validate_dispatch_buffers(const DispatchBuffers& buffers, const BufferNames& names = {});
+
+// The four files of an --out-dir (control.bin, ring.bin, debug_log.bin,
+// io_queue.bin): declared in an OutputSet before the run, given their bytes
+// after it, and written with the command's other outputs.
+class BufferDirectory {
+ public:
+  BufferDirectory(OutputSet& outputs, const std::string& dir, const std::string& option);
+  // The views must stay valid until the set is committed.
+  void set(OutputSet& outputs, const DispatchBuffers& buffers) const;
+
+ private:
+  std::array<size_t, 4> handles_{};
+};
+
+// Upstream's MegakernelResidentBuffers (new, reset, from_parts): its own
+// defaults (64 debug records, 64 IO slots, the default priority offsets)
+// and its own validation and messages, kept for byte parity with upstream.
+DispatchBuffers resident_buffers(uint32_t slot_count, uint32_t tenant_count, uint32_t observable_slots);
+// Re-encodes every buffer in place for `slot_count` slots.
+void reset_resident_buffers(DispatchBuffers& buffers, uint32_t slot_count, uint32_t tenant_count,
+                            uint32_t observable_slots);
+DispatchBuffers resident_buffers_from_parts(uint32_t slot_count, Bytes control, Bytes ring, Bytes debug_log,
+                                            Bytes io_queue);
+// Upstream validate_debug_log_bytes: exactly the default 64-record size.
+void validate_resident_debug_log_bytes(ByteSpan debug_log);
+
+}  // namespace vyre
