@@ -30,6 +30,17 @@ void add_output_option(CLI::App& cmd, std::string& out, const std::string& what)
   cmd.add_option("-o,--output", out, what + ", or - for stdout")->capture_default_str();
 }
 
+void add_device_option(CLI::App& cmd, std::string& selector) {
+  cmd.add_option("--device", selector,
+                 "OpenCL device: platform:device or a name substring (default $VYRE_DEVICE, else the first GPU, else "
+                 "the first device)");
+}
+
+void add_no_cache_flag(CLI::App& cmd, bool& use_cache) {
+  cmd.add_flag_callback("--no-cache", [&use_cache] { use_cache = false; },
+                        "Build the kernels from source, bypassing the program cache");
+}
+
 uint64_t parse_size(const std::string& text, const std::string& option) {
   const auto bad = [&](const std::string& why) {
     return Error::usage(option + " " + text + ": " + why, "write a whole number of bytes with an optional K, M or G suffix, e.g. 256M");

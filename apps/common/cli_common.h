@@ -121,5 +121,33 @@ class BenchWriter {
 
 // -o/--output FILE, or - for stdout.
 void add_output_option(CLI::App& cmd, std::string& out, const std::string& what = "Output file");
+// --device SEL for the OpenCL device.
+void add_device_option(CLI::App& cmd, std::string& selector);
+// --no-cache: clears `use_cache`.
+void add_no_cache_flag(CLI::App& cmd, bool& use_cache);
+
+// An option whose words name values of a library type (--backend opencl):
+// the command line takes the words, the library gets the type. The words
+// are an IsMember check, so help and shell completion list them.
+template <typename T>
+CLI::Option* add_choice_option(CLI::App& cmd, const std::string& name, T& target,
+                               const std::vector<std::pair<std::string, T>>& choices, const std::string& help) {
+  std::vector<std::string> words;
+  std::string fallback;
+  for (const auto& [word, value] : choices) {
+    words.push_back(word);
+    if (value == target) fallback = word;
+  }
+  auto* opt = cmd.add_option_function<std::string>(
+      name,
+      [&target, choices](const std::string& word) {
+        for (const auto& [w, value] : choices)
+          if (w == word) target = value;
+      },
+      help);
+  opt->check(CLI::IsMember(words));
+  if (!fallback.empty()) opt->default_str(fallback);
+  return opt;
+}
 
 }  // namespace vyre::cli

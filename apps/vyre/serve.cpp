@@ -7,26 +7,25 @@ namespace vyre::cli {
 
 Runner setup_serve(CLI::App& cmd) {
   struct Options {
-    std::string socket, device;
-    uint32_t workgroup_size = 0;
+    std::string socket;
+    OpenClOptions device;
     uint64_t max_requests = 0;
     uint32_t idle_exit = 0;
-    bool no_cache = false;
   };
   auto o = std::make_shared<Options>();
   cmd.add_option("--socket", o->socket, "Unix socket to listen on (created owner-only)")->required();
-  cmd.add_option("--device", o->device, "OpenCL device (as vyre dispatch --device)");
-  cmd.add_option("--workgroup-size", o->workgroup_size, "Work-items per group for every dispatch")
+  add_device_option(cmd, o->device.device_selector);
+  cmd.add_option("--workgroup-size", o->device.workgroup_size, "Work-items per group for every dispatch")
       ->check(whole_number(1, 1u << 16));
   cmd.add_option("--max-requests", o->max_requests, "Exit after serving this many dispatches")
       ->check(whole_number(0, UINT64_MAX));
   cmd.add_option("--idle-exit", o->idle_exit, "Exit after this many seconds without a request")
       ->check(whole_number(0, UINT32_MAX));
-  cmd.add_flag("--no-cache", o->no_cache, "Build the kernel from source, bypassing the program cache");
+  add_no_cache_flag(cmd, o->device.use_cache);
   return [o](std::stop_token stop) {
     // SIGINT and SIGTERM stop the token (see run_tool); the server then
     // finishes the request in hand, removes its socket and exits.
-    ServerOptions options{o->socket, {o->device, !o->no_cache, o->workgroup_size}, o->max_requests,
+    ServerOptions options{o->socket, o->device, o->max_requests,
                           std::chrono::seconds(o->idle_exit),
                           [](const std::string& line) { std::cerr << "vyre serve: " << line << "\n"; }};
     const uint64_t served = serve_dispatch(options, stop);

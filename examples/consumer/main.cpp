@@ -19,7 +19,7 @@ int main() {
         "inline spec");
     vyre::ReferenceRunner runner;
     const vyre::DispatchResult r =
-        vyre::run_dispatch(runner, vyre::default_dispatch_buffers(ring), vyre::DispatchOptions{});
+        vyre::run_dispatch(runner, vyre::CheckedBuffers(vyre::default_dispatch_buffers(ring)), vyre::DispatchOptions{});
     std::printf("observable 0 = %u, done = %u\n", vyre::read_observable(r.buffers.control, 0),
                 vyre::read_done_count(r.buffers.control));
 

@@ -5,17 +5,22 @@
 
 namespace vyre {
 
+std::string_view backend_name(Backend backend) { return backend == Backend::Reference ? "reference" : "opencl"; }
+
 std::string BackendChoice::label() const {
-  if (backend == "opencl" && !opencl.device_selector.empty()) return backend + ":" + opencl.device_selector;
-  return backend;
+  std::string out(backend_name(backend));
+  if (backend == Backend::OpenCl && !opencl.device_selector.empty()) out += ":" + opencl.device_selector;
+  return out;
 }
 
 BackendChoice parse_backend_spec(std::string_view spec, std::string_view where) {
   BackendChoice c;
-  if (spec == "reference" || spec == "opencl") {
-    c.backend = std::string(spec);
+  if (spec == "reference") {
+    c.backend = Backend::Reference;
+  } else if (spec == "opencl") {
+    c.backend = Backend::OpenCl;
   } else if (spec.starts_with("opencl:") && spec.size() > 7) {
-    c.backend = "opencl";
+    c.backend = Backend::OpenCl;
     c.opencl.device_selector = std::string(spec.substr(7));
   } else {
     throw Error::invalid_input(std::string(where), "unknown backend `" + std::string(spec) + "`",
@@ -25,7 +30,7 @@ BackendChoice parse_backend_spec(std::string_view spec, std::string_view where) 
 }
 
 std::unique_ptr<PassRunner> make_pass_runner(const BackendChoice& c) {
-  if (c.backend == "reference")
+  if (c.backend == Backend::Reference)
     return std::make_unique<ReferenceRunner>(c.opencl.workgroup_size ? c.opencl.workgroup_size : 256);
   return std::make_unique<OpenClRunner>(c.opencl);
 }

@@ -39,9 +39,9 @@ std::vector<IoServiced> pump_io_queue(MutableByteSpan io_queue, const ResourceMa
   return serviced;
 }
 
-DispatchResult run_dispatch(PassRunner& runner, DispatchBuffers buffers, const DispatchOptions& options) {
+DispatchResult run_dispatch(PassRunner& runner, CheckedBuffers checked, const DispatchOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
-  validate_dispatch_buffers(buffers);
+  DispatchBuffers buffers = std::move(checked).take();
   if (options.mode == DispatchMode::Persistent && options.max_iterations == 0)
     throw Error::usage("--max-iterations must be at least 1 in persistent mode", "pass --max-iterations N");
   DispatchResult result;

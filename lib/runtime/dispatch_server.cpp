@@ -214,7 +214,8 @@ uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop) {
         const json resources = req.value("resources", json::object());  // kept alive for the loop
         for (const auto& [id, file] : resources.items())
           o.resources[static_cast<uint32_t>(std::stoul(id))] = file.get<std::string>();
-        DispatchBuffers buffers{std::move(b[0]), std::move(b[1]), std::move(b[2]), std::move(b[3])};
+        // Checked here, where the buffers enter this process.
+        CheckedBuffers buffers(DispatchBuffers{std::move(b[0]), std::move(b[1]), std::move(b[2]), std::move(b[3])});
         o.cancel = stop;  // a signal stops the request in hand too
         DispatchResult r = run_dispatch(runner, std::move(buffers), o);
         json io = json::array();
@@ -249,9 +250,9 @@ uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop) {
   return served;
 }
 
-DispatchResult dispatch_via_server(const std::string& path, const DispatchBuffers& buffers,
+DispatchResult dispatch_via_server(const std::string& path, const CheckedBuffers& checked,
                                    const DispatchOptions& options) {
-  validate_dispatch_buffers(buffers);
+  const DispatchBuffers& buffers = checked.get();
   Fd fd = connect_to(path);
   json resources = json::object();
   for (const auto& [id, file] : options.resources) resources[std::to_string(id)] = file;

@@ -79,16 +79,17 @@ ReplayStream run_replay(PassRunner& runner, const std::vector<ReplayRoundPlan>& 
                                                   std::to_string(protocol::MAX_ENCODED_RING_SLOTS),
                                "replay a log whose slot indices fit a 1,048,576-slot ring");
 
-  DispatchBuffers buffers = default_dispatch_buffers(encode_empty_ring(stream.slot_count));
+  DispatchBuffers start = default_dispatch_buffers(encode_empty_ring(stream.slot_count));
   if (!options.control.empty()) {
-    buffers.control = options.control;
+    start.control = options.control;
   } else {
-    buffers.control = encode_control(false, options.tenants, options.observables);
-    if (!plan.empty()) detail::write_word(buffers.control, ctl::EPOCH, plan.front().epoch);
+    start.control = encode_control(false, options.tenants, options.observables);
+    if (!plan.empty()) detail::write_word(start.control, ctl::EPOCH, plan.front().epoch);
   }
-  if (!options.debug_log.empty()) buffers.debug_log = options.debug_log;
-  if (!options.io_queue.empty()) buffers.io_queue = options.io_queue;
-  validate_dispatch_buffers(buffers, BufferNames{"replay control", "replay ring", "replay debug log", "replay io queue"});
+  if (!options.debug_log.empty()) start.debug_log = options.debug_log;
+  if (!options.io_queue.empty()) start.io_queue = options.io_queue;
+  const BufferNames names{"replay control", "replay ring", "replay debug log", "replay io queue"};
+  CheckedBuffers checked(std::move(start), names);  // before the first round runs
 
   for (size_t i = 0; i < plan.size(); ++i) {
     const ReplayRoundPlan& p = plan[i];
@@ -97,10 +98,12 @@ ReplayStream run_replay(PassRunner& runner, const std::vector<ReplayRoundPlan>& 
     round.recorded_epoch = p.epoch;
     round.slots = static_cast<uint32_t>(p.slots.size());
     round.first_timestamp_ns = p.slots.front().timestamp_ns;
-    round.epoch_before = read_epoch(buffers.control);
-    buffers.ring = build_round_ring(p, stream.slot_count);
-    DispatchResult result = run_dispatch(runner, std::move(buffers), options.dispatch);
-    buffers = std::move(result.buffers);
+    round.epoch_before = read_epoch(checked.get().control);
+    checked.bytes().ring = build_round_ring(p, stream.slot_count);  // the same size
+    DispatchResult result = run_dispatch(runner, std::move(checked), options.dispatch);
+    // The next round starts from what this one left: a dispatch's own output.
+    checked = CheckedBuffers(std::move(result.buffers), names);
+    const DispatchBuffers& buffers = checked.get();
     round.epoch_after = read_epoch(buffers.control);
     round.done_count = read_done_count(buffers.control);
     round.faults = result.faults;
@@ -115,7 +118,7 @@ ReplayStream run_replay(PassRunner& runner, const std::vector<ReplayRoundPlan>& 
   }
   stream.backend = runner.backend_name();
   stream.device = runner.device_name();
-  if (last) *last = std::move(buffers);
+  if (last) *last = std::move(checked).take();
   return stream;
 }
 

@@ -6,7 +6,7 @@ namespace vyre {
 
 using nlohmann::json;
 
-json dispatch_report_json(const DispatchResult& r, const DispatchOptions& options) {
+json dispatch_report_json(const DispatchResult& r, const DispatchOptions& options, double total_ms) {
   const ControlView control = decode_control(r.buffers.control);
   const RingView ring = decode_ring(r.buffers.ring);
   json metrics = json::object();
@@ -54,7 +54,7 @@ json dispatch_report_json(const DispatchResult& r, const DispatchOptions& option
             {"build_cache_hit", r.timings.build_cache_hit},
             {"transfer_ms", r.timings.transfer_ms},
             {"kernel_ms", r.timings.kernel_ms},
-            {"total_ms", r.timings.total_ms}}},
+            {"total_ms", total_ms}}},
           {"slots_per_second", kernel_s > 0 ? json(ring.slot_count / kernel_s) : json(nullptr)}};
 }
 

@@ -37,6 +37,10 @@ void validate_dispatch_buffers(const DispatchBuffers& b, const BufferNames& name
   check_buffer(BufferKind::IoQueue, b.io_queue, names.io_queue);
 }
 
+CheckedBuffers::CheckedBuffers(DispatchBuffers buffers, const BufferNames& names) : buffers_(std::move(buffers)) {
+  validate_dispatch_buffers(buffers_, names);
+}
+
 BufferDirectory::BufferDirectory(OutputSet& outputs, const std::string& dir, const std::string& option) {
   const std::string prefix = outputs.add_directory(dir, option);
   const char* names[] = {"control.bin", "ring.bin", "debug_log.bin", "io_queue.bin"};

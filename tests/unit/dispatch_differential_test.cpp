@@ -82,8 +82,8 @@ TEST_CASE("1000 random rings give identical buffers on OpenCL and on the referen
     }
     const uint32_t wg = std::array<uint32_t, 4>{1, 7, 64, 256}[rng() % 4];
     ReferenceRunner reference(wg);
-    DispatchResult want = run_dispatch(reference, g.buffers, options);
-    DispatchResult got = run_dispatch(*devices[wg], g.buffers, options);
+    DispatchResult want = run_dispatch(reference, CheckedBuffers(g.buffers), options);
+    DispatchResult got = run_dispatch(*devices[wg], CheckedBuffers(g.buffers), options);
     normalize_io(want.buffers);
     normalize_io(got.buffers);
     REQUIRE(got.buffers.control == want.buffers.control);
@@ -126,7 +126,7 @@ TEST_CASE("SHUTDOWN, set before the dispatch, stops every lane") {
   b.control = encode_control(true, 1, 16);
   const uint32_t args[2] = {5, 40};
   for (uint32_t s = 0; s < 64; ++s) publish_slot(b.ring, s, 0, protocol::opcode::STORE_U32, args);
-  const DispatchResult r = run_dispatch(device, b, {});
+  const DispatchResult r = run_dispatch(device, CheckedBuffers(b), {});
   CHECK(r.buffers.ring == b.ring);
   CHECK(r.buffers.control == b.control);
 }
@@ -138,7 +138,7 @@ TEST_CASE("a SHUTDOWN slot sets the word and is drained") {
   DispatchOptions persistent;
   persistent.mode = DispatchMode::Persistent;
   persistent.max_iterations = 5;
-  const DispatchResult r = run_dispatch(device, b, persistent);
+  const DispatchResult r = run_dispatch(device, CheckedBuffers(b), persistent);
   CHECK(read_done_count(r.buffers.control) == 1);
   CHECK(detail::word_at(r.buffers.control, protocol::control::SHUTDOWN) == 1);
   CHECK(decode_slot(r.buffers.ring, 0).status == protocol::slot::DONE);

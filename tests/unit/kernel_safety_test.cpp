@@ -85,7 +85,7 @@ TEST_CASE("adversarial rings never touch memory outside the buffers, and every F
       options.max_iterations = 1 + rng() % 3;
     }
     DispatchResult r;
-    REQUIRE_NOTHROW(r = run_dispatch(device, b, options));  // throws when a guard byte changed
+    REQUIRE_NOTHROW(r = run_dispatch(device, CheckedBuffers(b), options));  // throws when a guard byte changed
     REQUIRE(r.buffers.control.size() == b.control.size());
     REQUIRE(r.faults == count_faults(r.buffers.ring) - faults_before);
     // The reference interpreter survives the same ring (no out-of-bounds access
@@ -112,7 +112,7 @@ TEST_CASE("LOAD_MISS against a queue nobody completes ends with the stalled slot
   publish_slot(b.ring, 2, 0, protocol::opcode::NOP, {});
   for (PassRunner* runner : {static_cast<PassRunner*>(&device), static_cast<PassRunner*>(nullptr)}) {
     ReferenceRunner reference;
-    const DispatchResult r = run_dispatch(runner ? *runner : reference, b, {});
+    const DispatchResult r = run_dispatch(runner ? *runner : reference, CheckedBuffers(b), {});
     CHECK(r.io_stalled_queue_full == 2);
     CHECK(r.io_stalled_waiting == 0);
     CHECK(decode_slot(r.buffers.ring, 0).status == protocol::slot::PUBLISHED);

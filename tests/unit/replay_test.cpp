@@ -81,7 +81,7 @@ Session run_session(uint32_t seed, PassRunner& runner) {
     s.max_slots = std::max(s.max_slots, static_cast<uint32_t>(ring.size() / protocol::SLOT_BYTES));
     record_published(s.log, ring, cur.control, 1000 + static_cast<uint64_t>(i));
     cur.ring = std::move(ring);
-    cur = run_dispatch(runner, std::move(cur), options).buffers;
+    cur = run_dispatch(runner, CheckedBuffers(std::move(cur)), options).buffers;
   }
   s.end = std::move(cur);
   return s;

@@ -1,6 +1,6 @@
-// Choosing a backend by name: `reference` (the CPU interpreter), `opencl`,
-// or `opencl:SELECTOR` (a device as `vyre devices` lists it). Shared by
-// dispatch, replay and bench so each names backends the same way.
+// The backends a dispatch runs on: the OpenCL megakernel (on a device as
+// `vyre devices` lists it) or the CPU reference interpreter. Shared by
+// dispatch, replay and bench so each names and makes backends the same way.
 #pragma once
 
 #include <memory>
@@ -12,9 +12,15 @@
 
 namespace vyre {
 
+enum class Backend { OpenCl, Reference };
+
+// "opencl" or "reference", as reports and options write it.
+std::string_view backend_name(Backend backend);
+
 struct BackendChoice {
-  std::string backend = "opencl";  // "opencl" or "reference"
-  OpenClOptions opencl;            // device, cache, work-group size, guards
+  Backend backend = Backend::OpenCl;
+  OpenClOptions opencl;  // device, cache, work-group size, guards (the
+                         // reference interpreter uses the work-group size)
   // `opencl` or `opencl:1:0`: the display form used in reports.
   std::string label() const;
 };

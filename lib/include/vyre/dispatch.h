@@ -95,7 +95,7 @@ class PassRunner {
 // When a launch services no request and leaves the same waiting and
 // queue-full counts as the one before, nothing can change any more: the
 // dispatch ends and reports the stalled slots (io_stalled_*).
-DispatchResult run_dispatch(PassRunner& runner, DispatchBuffers buffers, const DispatchOptions& options);
+DispatchResult run_dispatch(PassRunner& runner, CheckedBuffers buffers, const DispatchOptions& options);
 
 // The host pump: claims PUBLISHED requests and completes each OK when its
 // resource id maps to a readable file, ERROR otherwise.

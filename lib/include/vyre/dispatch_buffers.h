@@ -32,6 +32,21 @@ struct BufferNames {
 };
 void validate_dispatch_buffers(const DispatchBuffers& buffers, const BufferNames& names = {});
 
+// Four buffers that passed validate_dispatch_buffers. A dispatch runs only
+// these, so its buffers are checked once, where they come in (files, a
+// server's request, a replay's starting point), never again on the way. A
+// runner may change their bytes, never their sizes.
+class CheckedBuffers {
+ public:
+  explicit CheckedBuffers(DispatchBuffers buffers, const BufferNames& names = {});
+  const DispatchBuffers& get() const { return buffers_; }
+  DispatchBuffers& bytes() { return buffers_; }
+  DispatchBuffers take() && { return std::move(buffers_); }
+
+ private:
+  DispatchBuffers buffers_;
+};
+
 // The four files of an --out-dir (control.bin, ring.bin, debug_log.bin,
 // io_queue.bin): declared in an OutputSet before the run, given their bytes
 // after it, and written with the command's other outputs.

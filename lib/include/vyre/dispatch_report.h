@@ -8,6 +8,8 @@
 
 namespace vyre {
 
-nlohmann::json dispatch_report_json(const DispatchResult& result, const DispatchOptions& options);
+// `total_ms`: what the user waited for, from the inputs in memory to the
+// buffers back (run_dispatch's own clock starts after the device and build).
+nlohmann::json dispatch_report_json(const DispatchResult& result, const DispatchOptions& options, double total_ms);
 
 }  // namespace vyre

@@ -36,7 +36,7 @@ uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop);
 
 // Runs a dispatch on the server at `socket_path`. Errors the server reports
 // come back as the same vyre::Error (message and exit code).
-DispatchResult dispatch_via_server(const std::string& socket_path, const DispatchBuffers& buffers,
+DispatchResult dispatch_via_server(const std::string& socket_path, const CheckedBuffers& buffers,
                                    const DispatchOptions& options);
 
 }  // namespace vyre

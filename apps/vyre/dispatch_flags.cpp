@@ -1,0 +1,30 @@
+#include "dispatch_flags.h"
+
+namespace vyre::cli {
+
+void add_dispatch_flags(CLI::App& cmd, DispatchInputs& in, bool with_ring) {
+  if (with_ring) {
+    auto* ring = cmd.add_option("--ring", in.ring, "Ring buffer file, or - for stdin");
+    auto* spec = cmd.add_option("--ring-spec", in.ring_spec, "JSON ring spec (see vyre encode-ring), or - for stdin");
+    ring->excludes(spec);
+  }
+  cmd.add_option("--control", in.control, "Control buffer (default: 1 tenant, 16 observables)");
+  cmd.add_option("--debug-log", in.debug_log, "Debug-log buffer (default: 64 records)");
+  cmd.add_option("--io-queue", in.io_queue, "IO queue buffer (default: 64 slots)");
+  add_choice_option(cmd, "--backend", in.backend.backend, {{"opencl", Backend::OpenCl}, {"reference", Backend::Reference}},
+                    "opencl or reference (the CPU interpreter)");
+  add_device_option(cmd, in.backend.opencl.device_selector);
+  add_choice_option(cmd, "--mode", in.mode, {{"once", DispatchMode::Once}, {"persistent", DispatchMode::Persistent}},
+                    "once: each lane drains its slot once (repeated while IO is pending); persistent: lanes loop "
+                    "until SHUTDOWN or --max-iterations");
+  cmd.add_option("--max-iterations", in.max_iterations, "Iterations per launch in persistent mode")
+      ->check(whole_number(1, 1u << 20))
+      ->capture_default_str();
+  cmd.add_option("--workgroup-size", in.backend.opencl.workgroup_size,
+                 "Work-items per group (default: min(256, the kernel's limit))")
+      ->check(whole_number(1, 1u << 16));
+  cmd.add_option("--resources", in.resources, "JSON map of LOAD_MISS resource ids to files: {\"7\": \"data.bin\"}");
+  add_no_cache_flag(cmd, in.backend.opencl.use_cache);
+}
+
+}  // namespace vyre::cli

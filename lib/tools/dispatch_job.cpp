@@ -1,0 +1,106 @@
+#include "vyre/dispatch_job.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "vyre/dispatch_report.h"
+#include "vyre/dispatch_server.h"
+#include "vyre/error.h"
+#include "vyre/file_io.h"
+#include "vyre/replay_stream.h"
+#include "vyre/resource_map.h"
+#include "vyre/ring_spec.h"
+
+namespace vyre {
+
+void check_dispatch_stdin(const DispatchInputs& in) {
+  check_single_stdin({{"--ring", in.ring},
+                      {"--ring-spec", in.ring_spec},
+                      {"--control", in.control},
+                      {"--debug-log", in.debug_log},
+                      {"--io-queue", in.io_queue},
+                      {"--resources", in.resources}});
+}
+
+Bytes load_optional_buffer(const std::string& path, const char* kind) {
+  if (path.empty()) return {};
+  try {
+    return read_input(path);
+  } catch (const Error& e) {
+    throw e.with_context(kind);
+  }
+}
+
+std::string ring_display_name(const DispatchInputs& in) {
+  return !in.ring.empty() ? display_name(in.ring) : display_name(in.ring_spec);
+}
+
+CheckedBuffers load_dispatch_buffers(const DispatchInputs& in) {
+  if (in.ring.empty() && in.ring_spec.empty())
+    throw Error::usage("one of --ring or --ring-spec is required", "pass --ring ring.bin or --ring-spec spec.json");
+  if (!in.ring.empty() && !in.ring_spec.empty())
+    throw Error::usage("--ring and --ring-spec cannot be given together", "pass one of them");
+  Bytes ring = !in.ring.empty() ? load_optional_buffer(in.ring, "ring")
+                                : encode_ring_spec_text(read_text_input(in.ring_spec), display_name(in.ring_spec));
+  DispatchBuffers buffers = default_dispatch_buffers(std::move(ring));
+  BufferNames names;
+  if (!in.ring.empty()) names.ring = display_name(in.ring);
+  auto given = [](const std::string& path, const char* kind, Bytes& buffer, std::string& name) {
+    if (path.empty()) return;
+    buffer = load_optional_buffer(path, kind);
+    name = display_name(path);
+  };
+  given(in.control, "control", buffers.control, names.control);
+  given(in.debug_log, "debug log", buffers.debug_log, names.debug_log);
+  given(in.io_queue, "io queue", buffers.io_queue, names.io_queue);
+  return CheckedBuffers(std::move(buffers), names);  // before any device work
+}
+
+DispatchOptions dispatch_options(const DispatchInputs& in, std::stop_token stop) {
+  DispatchOptions options;
+  options.mode = in.mode;
+  options.max_iterations = in.max_iterations;
+  options.workgroup_size = in.backend.opencl.workgroup_size;
+  options.cancel = std::move(stop);
+  if (!in.resources.empty()) options.resources = parse_resource_map(read_text_input(in.resources), display_name(in.resources));
+  return options;
+}
+
+DispatchOutcome run_dispatch_request(const DispatchRequest& request, std::stop_token stop) {
+  const DispatchInputs& in = request.inputs;
+  check_dispatch_stdin(in);
+  if (request.record == "-") throw Error::usage("--record needs a file (the log is appended to)", "name a .vrrl file");
+  if (!request.server.empty() && in.backend.backend != Backend::OpenCl)
+    throw Error::usage("--server runs the opencl backend", "drop --server or --backend reference");
+  if (!request.server.empty() && !in.backend.opencl.device_selector.empty())
+    throw Error::usage("the server chose its device when it started", "drop --device, or start a server on that device");
+  CheckedBuffers buffers = load_dispatch_buffers(in);
+  DispatchOptions options = dispatch_options(in, stop);
+  // The run's time starts once the inputs are in memory: waiting for a slow
+  // stdin is not the dispatch's time.
+  const auto started = std::chrono::steady_clock::now();
+
+  DispatchOutcome out;
+  if (!request.record.empty()) {
+    out.log = load_or_create_log(request.record, request.record_capacity);
+    out.recorded = record_published(*out.log, buffers.get().ring, buffers.get().control, wall_clock_ns());
+  }
+  if (!request.server.empty()) {
+    // Resource files are opened by the server: hand it absolute paths.
+    for (auto& [id, file] : options.resources) file = std::filesystem::absolute(file).string();
+    out.result = dispatch_via_server(request.server, buffers, options);
+  } else {
+    BackendChoice backend = in.backend;
+    backend.opencl.guard_bytes = request.guard_bytes;
+    auto runner = make_pass_runner(backend);
+    out.result = run_dispatch(*runner, std::move(buffers), options);
+  }
+  // The wall time of the whole dispatch as a user sees it, device choice and
+  // kernel build included: run_dispatch's own clock starts after those.
+  const double total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  out.report = dispatch_report_json(out.result, options, total_ms);
+  if (out.recorded) out.report["record"] = record_summary_json(request.record, *out.recorded);
+  return out;
+}
+
+}  // namespace vyre
