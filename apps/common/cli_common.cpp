@@ -30,6 +30,12 @@ void add_output_option(CLI::App& cmd, std::string& out, const std::string& what)
   cmd.add_option("-o,--output", out, what + ", or - for stdout")->capture_default_str();
 }
 
+CLI::Option* add_kind_option(CLI::App& cmd, BufferKind& kind) {
+  std::vector<std::pair<std::string, BufferKind>> choices;
+  for (const auto& k : buffer_kinds()) choices.emplace_back(k.name, k.kind);
+  return add_choice_option(cmd, "--kind", kind, choices, "Buffer kind");
+}
+
 void add_device_option(CLI::App& cmd, std::string& selector) {
   cmd.add_option("--device", selector,
                  "OpenCL device: platform:device or a name substring (default $VYRE_DEVICE, else the first GPU, else "

@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include "vyre/bench_report.h"
+#include "vyre/buffer_kind.h"
 #include "vyre/error.h"
 #include "vyre/output_set.h"
 
@@ -26,6 +27,8 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 1;
 inline constexpr int kExitInvalidInput = 2;
 inline constexpr int kExitIo = 3;
+// vyre diff and vyre replay --compare: the buffers or streams differ.
+inline constexpr int kExitDifferent = 1;
 // 128 + signal number when SIGINT or SIGTERM stopped the run (130, 143).
 inline constexpr int kExitSignalBase = 128;
 
@@ -121,6 +124,8 @@ class BenchWriter {
 
 // -o/--output FILE, or - for stdout.
 void add_output_option(CLI::App& cmd, std::string& out, const std::string& what = "Output file");
+// --kind KIND of buffer, from the table of buffer kinds.
+CLI::Option* add_kind_option(CLI::App& cmd, BufferKind& kind);
 // --device SEL for the OpenCL device.
 void add_device_option(CLI::App& cmd, std::string& selector);
 // --no-cache: clears `use_cache`.

@@ -1,6 +1,5 @@
 #include "subcommands.h"
 #include "vyre/buffer_diff.h"
-#include "vyre/buffer_kind.h"
 #include "vyre/file_io.h"
 
 namespace vyre::cli {
@@ -9,31 +8,27 @@ namespace vyre::cli {
 // check reads `vyre diff expected.bin actual.bin --kind ring`.
 Runner setup_diff(CLI::App& cmd) {
   struct Options {
-    std::string a, b, kind;
+    std::string a, b;
+    BufferKind kind = BufferKind::Ring;
     std::vector<std::string> ignore;
     bool json = false, quiet = false;
   };
   auto o = std::make_shared<Options>();
   cmd.add_option("A", o->a, "Expected buffer, or - for stdin")->required();
   cmd.add_option("B", o->b, "Actual buffer, or - for stdin")->required();
-  cmd.add_option("--kind", o->kind, "Buffer kind")
-      ->required()
-      ->check(CLI::IsMember(buffer_kind_names()));
+  add_kind_option(cmd, o->kind)->required();
   cmd.add_option("--ignore", o->ignore, "Fields that may differ (repeat or comma-separate), e.g. --ignore status")
       ->delimiter(',');
   cmd.add_flag("--json", o->json, "Print {kind, equal, changed, added, removed} (schemas/diff.schema.json)");
   cmd.add_flag("-q,--quiet", o->quiet, "Print nothing; only the exit status tells");
   return [o](std::stop_token) {
     check_single_stdin({{"A", o->a}, {"B", o->b}});
-    const BufferKind kind = *buffer_kind_from_name(o->kind);
     const Bytes a = read_input(o->a), b = read_input(o->b);
-    check_buffer(kind, a, display_name(o->a));
-    check_buffer(kind, b, display_name(o->b));
     const BufferDiff d = diff_buffers(o->kind, a, b, std::set<std::string>(o->ignore.begin(), o->ignore.end()),
                                       display_name(o->a), display_name(o->b));
     if (!o->quiet)
       write_output("-", o->json ? buffer_diff_json(d).dump(2) + "\n" : buffer_diff_text(d), OutputKind::Text);
-    return d.equal() ? 0 : 1;
+    return d.equal() ? kExitOk : kExitDifferent;
   };
 }
 

@@ -1,7 +1,10 @@
 #include "vyre/buffer_diff.h"
 
+#include <cstring>
 #include <map>
 
+#include "kind_diffs.h"
+#include "vyre/buffer_views.h"
 #include "vyre/error.h"
 #include "vyre/views.h"
 
@@ -10,19 +13,6 @@ namespace vyre {
 using nlohmann::json;
 
 namespace {
-
-const std::map<std::string, std::set<std::string>>& ignorable() {
-  static const std::map<std::string, std::set<std::string>> fields = {
-      {"ring", {"status", "opcode", "tenant", "priority", "args"}},
-      {"control",
-       {"shutdown", "done_count", "tenant_base", "tenant_masks", "tenant_quotas", "tenant_fairness", "metrics", "epoch",
-        "priority_offsets", "priority_starvation", "priority_fairness", "reserved", "observables"}},
-      {"debug-log", {"cursor", "dropped", "records"}},
-      {"io-queue", {"op", "src_handle", "dst_handle", "offset", "byte_count", "status", "tag"}},
-      {"replay", {"capacity", "next_slot", "records"}},
-  };
-  return fields;
-}
 
 // Field-by-field comparison of two JSON objects (the decoded views), with
 // arrays compared element by element so a change names its index.
@@ -64,65 +54,88 @@ json without(json j, const std::set<std::string>& ignore, std::initializer_list<
   return j;
 }
 
+// Rings and IO queues, slot by slot: only slots whose bytes differ are
+// decoded. Status, opcode and IO op appear as a name and as a value: the
+// values are compared through the names (both change together).
+template <typename SlotJson>
+void diff_slots(ByteSpan a, ByteSpan b, uint64_t slot_bytes, const char* unit, const std::set<std::string>& ignore,
+                std::set<std::string> skip, SlotJson slot_json_at, BufferDiff& d) {
+  const uint64_t na = a.size() / slot_bytes, nb = b.size() / slot_bytes;
+  if (na != nb) d.changed.push_back({d.kind, "slot_count", na, nb});
+  skip.insert(ignore.begin(), ignore.end());
+  for (const char* k : {"slot", "status_value", "opcode_value", "op_value", "packed", "load_miss"}) skip.insert(k);
+  for (uint64_t i = 0; i < std::min(na, nb); ++i) {
+    if (std::memcmp(a.data() + i * slot_bytes, b.data() + i * slot_bytes, slot_bytes) == 0) continue;
+    compare(unit + std::to_string(i), "", without(slot_json_at(a, i), skip), without(slot_json_at(b, i), skip), d.changed);
+  }
+}
+
 }  // namespace
 
-BufferDiff diff_buffers(const std::string& kind, ByteSpan a, ByteSpan b, const std::set<std::string>& ignore,
+namespace detail {
+
+void diff_rings(ByteSpan a, ByteSpan b, const std::set<std::string>& ignore, BufferDiff& d) {
+  validate_ring_bytes(a);
+  validate_ring_bytes(b);
+  diff_slots(a, b, protocol::SLOT_BYTES, "slot ", ignore, {},
+             [](ByteSpan ring, uint64_t i) { return slot_json(decode_slot(ring, static_cast<uint32_t>(i))); }, d);
+}
+
+void diff_io_queues(ByteSpan a, ByteSpan b, const std::set<std::string>& ignore, BufferDiff& d) {
+  const IoQueueView qa = decode_io_queue(a), qb = decode_io_queue(b);
+  diff_slots(a, b, protocol::io::IO_SLOT_BYTES, "io slot ", ignore, {},
+             [&](ByteSpan q, uint64_t i) { return io_slot_json((q.data() == a.data() ? qa : qb).slots[i]); }, d);
+}
+
+void diff_controls(ByteSpan a, ByteSpan b, const std::set<std::string>& ignore, BufferDiff& d) {
+  json ja = control_json(decode_control(a)), jb = control_json(decode_control(b));
+  // The view lists non-zero metrics only; a metric one side lacks is 0.
+  for (auto* pair : {&ja, &jb})
+    for (const auto& [name, count] : (pair == &ja ? jb : ja)["metrics"].items())
+      if (!(*pair)["metrics"].contains(name)) (*pair)["metrics"][name] = 0;
+  compare("control", "", without(ja, ignore, {"kind", "byte_len", "shutdown_word", "reserved_nonzero", "observable_count"}),
+          without(jb, ignore, {"kind", "byte_len", "shutdown_word", "reserved_nonzero", "observable_count"}), d.changed);
+  if (!ignore.count("reserved")) compare("control", "reserved", ja["reserved_nonzero"], jb["reserved_nonzero"], d.changed);
+}
+
+namespace {
+void diff_records(const json& ja, const json& jb, const std::set<std::string>& ignore, BufferDiff& d) {
+  compare(d.kind, "", without(ja, ignore, {"kind", "byte_len", "records", "partial_record"}),
+          without(jb, ignore, {"kind", "byte_len", "records", "partial_record"}), d.changed);
+  if (!ignore.count("records")) multiset_diff(ja["records"], jb["records"], d);
+}
+}  // namespace
+
+void diff_debug_logs(ByteSpan a, ByteSpan b, const std::set<std::string>& ignore, BufferDiff& d) {
+  diff_records(debug_log_json(decode_debug_log(a), nullptr), debug_log_json(decode_debug_log(b), nullptr), ignore, d);
+}
+
+void diff_replay_logs(ByteSpan a, ByteSpan b, const std::set<std::string>& ignore, BufferDiff& d) {
+  diff_records(replay_json(ReplayLog::parse(a)), replay_json(ReplayLog::parse(b)), ignore, d);
+}
+
+}  // namespace detail
+
+BufferDiff diff_buffers(BufferKind kind, ByteSpan a, ByteSpan b, const std::set<std::string>& ignore,
                         const std::string& name_a, const std::string& name_b) {
-  const auto known = ignorable().find(kind);
-  if (known == ignorable().end())
-    throw Error::usage("unknown buffer kind \"" + kind + "\"", "use control, ring, debug-log, io-queue or replay");
-  for (const auto& f : ignore)
-    if (!known->second.count(f)) {
-      std::string list;
-      for (const auto& k : known->second) list += " " + k;
-      throw Error::usage("--ignore " + f + " is not a field of a " + kind + " buffer", "use one of:" + list);
+  const BufferKindView& view = buffer_view(kind);
+  const std::string kind_name(buffer_kind_info(kind).name);
+  for (const auto& f : ignore) {
+    bool known = false;
+    std::string list;
+    for (std::string_view k : view.fields) {
+      known = known || k == f;
+      list.append(" ").append(k);
     }
-  auto decode = [&](ByteSpan bytes, const std::string& which) -> json {
-    try {
-      if (kind == "ring") return ring_json(decode_ring(bytes), true);
-      if (kind == "control") return control_json(decode_control(bytes));
-      if (kind == "debug-log") return debug_log_json(decode_debug_log(bytes), nullptr);
-      if (kind == "io-queue") return io_queue_json(decode_io_queue(bytes), true);
-      return replay_json(ReplayLog::parse(bytes));
-    } catch (const Error& e) {
-      throw e.with_context(which);
-    }
-  };
-  json ja = decode(a, name_a), jb = decode(b, name_b);
-  if (kind == "control") {
-    // The view lists non-zero metrics only; a metric one side lacks is 0.
-    for (auto* pair : {&ja, &jb})
-      for (const auto& [name, count] : (pair == &ja ? jb : ja)["metrics"].items())
-        if (!(*pair)["metrics"].contains(name)) (*pair)["metrics"][name] = 0;
+    if (!known) throw Error::usage("--ignore " + f + " is not a field of a " + kind_name + " buffer", "use one of:" + list);
   }
+  // Each side is checked on its own first, so an error names its buffer.
+  check_buffer(kind, a, name_a);
+  check_buffer(kind, b, name_b);
   BufferDiff d;
-  d.kind = kind;
-  if (kind == "ring" || kind == "io-queue") {
-    const std::string unit = kind == "ring" ? "slot " : "io slot ";
-    const auto& sa = ja["slots"];
-    const auto& sb = jb["slots"];
-    if (sa.size() != sb.size()) d.changed.push_back({kind, "slot_count", sa.size(), sb.size()});
-    // Status and opcode appear as a name and as a value: compare the values,
-    // show the names.
-    std::set<std::string> skip = ignore;
-    if (kind == "ring" && ignore.count("status")) skip.insert("status_value");
-    if (kind == "ring" && ignore.count("opcode")) skip.insert("opcode_value"), skip.insert("packed"), skip.insert("load_miss");
-    if (kind == "io-queue" && ignore.count("status")) skip.insert("status_value");
-    if (kind == "io-queue" && ignore.count("op")) skip.insert("op_value");
-    for (size_t i = 0; i < std::min(sa.size(), sb.size()); ++i) {
-      json x = without(sa[i], skip, {"slot", "status_value", "opcode_value", "op_value", "packed", "load_miss"});
-      json y = without(sb[i], skip, {"slot", "status_value", "opcode_value", "op_value", "packed", "load_miss"});
-      compare(unit + std::to_string(i), "", x, y, d.changed);
-    }
-  } else if (kind == "control") {
-    compare("control", "", without(ja, ignore, {"kind", "byte_len", "shutdown_word", "reserved_nonzero", "observable_count"}),
-            without(jb, ignore, {"kind", "byte_len", "shutdown_word", "reserved_nonzero", "observable_count"}), d.changed);
-    if (!ignore.count("reserved")) compare("control", "reserved", ja["reserved_nonzero"], jb["reserved_nonzero"], d.changed);
-  } else {
-    compare(kind, "", without(ja, ignore, {"kind", "byte_len", "records", "partial_record"}),
-            without(jb, ignore, {"kind", "byte_len", "records", "partial_record"}), d.changed);
-    if (!ignore.count("records")) multiset_diff(ja["records"], jb["records"], d);
-  }
+  d.kind = kind_name;
+  if (a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0) return d;
+  view.diff(a, b, ignore, d);
   return d;
 }
 

@@ -121,25 +121,27 @@ json debug_log_json(const DebugLogView& log, const FormatTable* formats) {
           {"records", std::move(records)}};
 }
 
+json io_slot_json(const IoSlotView& s) {
+  json op = s.op_type;
+  if (auto n = protocol::io::op_name(s.op_type)) op = std::string(*n);
+  json st = s.status;
+  if (auto n = protocol::io::status_name(s.status)) st = std::string(*n);
+  return {{"slot", s.index},
+          {"op", op},
+          {"op_value", s.op_type},
+          {"src_handle", s.src_handle},
+          {"dst_handle", s.dst_handle},
+          {"offset", s.offset},
+          {"byte_count", s.byte_count},
+          {"status", st},
+          {"status_value", s.status},
+          {"tag", s.tag}};
+}
+
 json io_queue_json(const IoQueueView& q, bool all) {
   json slots = json::array();
-  for (const auto& s : q.slots) {
-    if (!all && s.status == protocol::slot::EMPTY) continue;
-    json op = s.op_type;
-    if (auto n = protocol::io::op_name(s.op_type)) op = std::string(*n);
-    json st = s.status;
-    if (auto n = protocol::io::status_name(s.status)) st = std::string(*n);
-    slots.push_back({{"slot", s.index},
-                     {"op", op},
-                     {"op_value", s.op_type},
-                     {"src_handle", s.src_handle},
-                     {"dst_handle", s.dst_handle},
-                     {"offset", s.offset},
-                     {"byte_count", s.byte_count},
-                     {"status", st},
-                     {"status_value", s.status},
-                     {"tag", s.tag}});
-  }
+  for (const auto& s : q.slots)
+    if (all || s.status != protocol::slot::EMPTY) slots.push_back(io_slot_json(s));
   return {{"kind", "io-queue"}, {"byte_len", q.byte_len}, {"slot_count", q.slots.size()}, {"slots", std::move(slots)}};
 }
 

@@ -2,7 +2,9 @@
 // decoded views inspect prints: per ring slot (status, opcode, tenant,
 // priority, args), per named control word (metrics by opcode name,
 // observables), per IO slot field, and added/removed debug-log and replay
-// records (compared as multisets: lanes print in any order).
+// records (compared as multisets: lanes print in any order). Slots whose
+// bytes are equal are not decoded, so two equal captures compare at the
+// speed of memcmp.
 #pragma once
 
 #include <set>
@@ -11,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vyre/buffer_kind.h"
 #include "vyre/control.h"
 
 namespace vyre {
@@ -28,13 +31,12 @@ struct BufferDiff {
   bool equal() const { return changed.empty() && added.empty() && removed.empty(); }
 };
 
-// kind: control, ring, debug-log, io-queue, replay. `ignore` names fields to
-// skip: for rings status, opcode, tenant, priority, args; for control any
-// top-level name (done_count, epoch, metrics, observables, ...); for the debug
-// log cursor, dropped; for the IO queue status, tag, ... . Throws vyre::Error
-// for an unknown kind or field, or a buffer that does not decode, naming it
-// by `name_a` or `name_b`.
-BufferDiff diff_buffers(const std::string& kind, ByteSpan a, ByteSpan b, const std::set<std::string>& ignore,
+// `ignore` names fields to skip (the kind's `fields` in buffer_views.h: for
+// rings status, opcode, tenant, priority, args; for control any top-level
+// name; for the debug log cursor, dropped, records; ...). Throws
+// vyre::Error for an unknown field, or a buffer that does not decode, naming
+// it by `name_a` or `name_b`.
+BufferDiff diff_buffers(BufferKind kind, ByteSpan a, ByteSpan b, const std::set<std::string>& ignore,
                         const std::string& name_a = "A", const std::string& name_b = "B");
 
 std::string buffer_diff_text(const BufferDiff& diff);

@@ -30,6 +30,7 @@ nlohmann::json ring_json(const RingView& ring, bool all);
 nlohmann::json status_counts_json(const RingView& ring);
 nlohmann::json control_json(const ControlView& control);
 nlohmann::json debug_log_json(const DebugLogView& log, const FormatTable* formats);
+nlohmann::json io_slot_json(const IoSlotView& slot);
 nlohmann::json io_queue_json(const IoQueueView& queue, bool all);
 nlohmann::json replay_json(const ReplayLog& log);
 
