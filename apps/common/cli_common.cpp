@@ -33,7 +33,7 @@ void add_output_option(CLI::App& cmd, std::string& out, const std::string& what)
 CLI::Option* add_kind_option(CLI::App& cmd, BufferKind& kind) {
   std::vector<std::pair<std::string, BufferKind>> choices;
   for (const auto& k : buffer_kinds()) choices.emplace_back(k.name, k.kind);
-  return add_choice_option(cmd, "--kind", kind, choices, "Buffer kind");
+  return add_choice_option(cmd, "--kind", kind, choices, "Buffer kind", false);
 }
 
 void add_device_option(CLI::App& cmd, std::string& selector) {

@@ -136,7 +136,8 @@ void add_no_cache_flag(CLI::App& cmd, bool& use_cache);
 // are an IsMember check, so help and shell completion list them.
 template <typename T>
 CLI::Option* add_choice_option(CLI::App& cmd, const std::string& name, T& target,
-                               const std::vector<std::pair<std::string, T>>& choices, const std::string& help) {
+                               const std::vector<std::pair<std::string, T>>& choices, const std::string& help,
+                               bool show_default = true) {
   std::vector<std::string> words;
   std::string fallback;
   for (const auto& [word, value] : choices) {
@@ -151,7 +152,7 @@ CLI::Option* add_choice_option(CLI::App& cmd, const std::string& name, T& target
       },
       help);
   opt->check(CLI::IsMember(words));
-  if (!fallback.empty()) opt->default_str(fallback);
+  if (show_default && !fallback.empty()) opt->default_str(fallback);
   return opt;
 }
 
