@@ -18,19 +18,10 @@
 #include "vyre/bench_report.h"
 #include "vyre/buffer_kind.h"
 #include "vyre/error.h"
+#include "vyre/exit_codes.h"
 #include "vyre/output_set.h"
 
 namespace vyre::cli {
-
-// Exit codes documented in every man page.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitUsage = 1;
-inline constexpr int kExitInvalidInput = 2;
-inline constexpr int kExitIo = 3;
-// vyre diff and vyre replay --compare: the buffers or streams differ.
-inline constexpr int kExitDifferent = 1;
-// 128 + signal number when SIGINT or SIGTERM stopped the run (130, 143).
-inline constexpr int kExitSignalBase = 128;
 
 // A subcommand's body. The token is stopped when SIGINT or SIGTERM arrives:
 // long work (dispatch launches, tasklet lanes, the server loop) checks it and
@@ -43,7 +34,7 @@ struct Subcommand {
   // Declares the subcommand's options on `cmd`; returns what runs it.
   Runner (*setup)(CLI::App& cmd);
   // Exit code of a command-line error (vyre diff uses 2: its 1 means "different").
-  int usage_exit = kExitUsage;
+  int usage_exit = vyre::kExitUsage;
 };
 
 // Maps a library's own error type to its documented exit code (nullopt: not

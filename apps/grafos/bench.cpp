@@ -123,7 +123,7 @@ vyre::cli::Runner setup_bench(CLI::App& cmd) {
       suffix = line;
     }
     writer.write(report, suffix, stop);
-    return vyre::cli::kExitOk;
+    return vyre::kExitOk;
   };
 }
 

@@ -16,7 +16,7 @@ vyre::cli::Runner setup_list_tasklets(CLI::App&) {
       out += line;
     }
     vyre::write_output("-", out, vyre::OutputKind::Text);
-    return vyre::cli::kExitOk;
+    return vyre::kExitOk;
   };
 }
 

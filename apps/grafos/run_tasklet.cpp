@@ -95,7 +95,7 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
       outputs.set(report_out, report.dump(2) + "\n");
     }
     outputs.commit(stop);
-    return vyre::cli::kExitOk;
+    return vyre::kExitOk;
   };
 }
 

@@ -4,6 +4,7 @@
 
 int main(int argc, char** argv) {
   using namespace vyre::cli;
+  using vyre::kExitInvalidInput;
   const std::vector<Subcommand> table = {
       {"encode-ring", "Encode a JSON ring spec into ring bytes", setup_encode_ring},
       {"encode-control", "Encode a control buffer", setup_encode_control},

@@ -66,7 +66,7 @@ Runner setup_replay(CLI::App& cmd) {
       outputs.set(main, std::move(text));
     }
     outputs.commit(stop);
-    return out.differences.empty() ? kExitOk : 1;
+    return out.differences.empty() ? kExitOk : kExitDifferent;
   };
 }
 

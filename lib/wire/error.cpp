@@ -1,5 +1,7 @@
 #include "vyre/error.h"
 
+#include "vyre/exit_codes.h"
+
 #include <initializer_list>
 
 namespace vyre {
@@ -94,9 +96,9 @@ std::string Error::payload() const { return fix_.empty() ? summary_ : cat({summa
 
 int Error::exit_code() const {
   switch (kind_) {
-    case ErrorKind::Usage: return 1;
-    case ErrorKind::Io: return 3;
-    default: return 2;
+    case ErrorKind::Usage: return kExitUsage;
+    case ErrorKind::Io: return kExitIo;
+    default: return kExitInvalidInput;
   }
 }
 

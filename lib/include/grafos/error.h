@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "vyre/exit_codes.h"
+
 namespace grafos {
 
 enum class TaskletErrorKind {
@@ -28,13 +30,13 @@ class TaskletError : public std::runtime_error {
   int exit_code() const {
     switch (kind_) {
       case TaskletErrorKind::InvalidConfig:
-      case TaskletErrorKind::MemoryBudget: return 4;
-      case TaskletErrorKind::FuelExhausted: return 5;
-      case TaskletErrorKind::Cancelled: return 6;
-      case TaskletErrorKind::LaneFailure: return 7;
-      case TaskletErrorKind::Device: return 8;
+      case TaskletErrorKind::MemoryBudget: return vyre::kExitTaskletConfig;
+      case TaskletErrorKind::FuelExhausted: return vyre::kExitFuelExhausted;
+      case TaskletErrorKind::Cancelled: return vyre::kExitCancelled;
+      case TaskletErrorKind::LaneFailure: return vyre::kExitLaneFailure;
+      case TaskletErrorKind::Device: return vyre::kExitDevice;
     }
-    return 7;
+    return vyre::kExitLaneFailure;
   }
   const char* kind_name() const {
     switch (kind_) {
