@@ -17,6 +17,15 @@
 
 namespace vyre {
 
+// The messages' JSON: one definition serves both directions.
+NLOHMANN_JSON_SERIALIZE_ENUM(DispatchMode, {{DispatchMode::Once, "once"}, {DispatchMode::Persistent, "persistent"}})
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(IoServiced, pass, io_slot, resource_id, file, ok, bytes, error)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DispatchTimings, device_ms, build_ms, transfer_ms, kernel_ms, total_ms,
+                                   build_cache_hit)
+// Everything but the buffers, which travel as binary after the JSON.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DispatchResult, faults, passes, launches, io, timings, backend, device,
+                                   workgroup_size, io_stalled_waiting, io_stalled_queue_full)
+
 namespace {
 
 using nlohmann::json;
@@ -134,10 +143,15 @@ Fd connect_to(const std::string& path) {
   return fd;
 }
 
-json io_json(const IoServiced& s) {
-  return {{"pass", s.pass}, {"io_slot", s.io_slot}, {"resource_id", s.resource_id}, {"file", s.file},
-          {"ok", s.ok},     {"bytes", s.bytes},     {"error", s.error}};
-}
+// What a request carries besides the buffers: the dispatch options that
+// cross the socket (the stop token and the runner stay on their side).
+struct ServerRequest {
+  DispatchMode mode = DispatchMode::Once;
+  uint32_t max_iterations = 1;
+  uint32_t workgroup_size = 0;
+  ResourceMap resources;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ServerRequest, mode, max_iterations, workgroup_size, resources)
 
 }  // namespace
 
@@ -203,35 +217,25 @@ uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop) {
       std::vector<Bytes> out;
       try {
         if (b.size() != 4) throw Error::invalid_input(path, "a dispatch needs 4 buffers", "use vyre dispatch --server");
+        const auto request = req.get<ServerRequest>();
+        if (request.workgroup_size != 0 && request.workgroup_size != runner.workgroup_size())
+          throw Error::usage("the server runs work-groups of " + std::to_string(runner.workgroup_size()) + ", not " +
+                                 std::to_string(request.workgroup_size),
+                             "start the server with --workgroup-size " + std::to_string(request.workgroup_size));
         DispatchOptions o;
-        o.mode = req.value("mode", "once") == "persistent" ? DispatchMode::Persistent : DispatchMode::Once;
-        o.max_iterations = req.value("max_iterations", 1u);
-        const uint32_t wg = req.value("workgroup_size", 0u);
-        if (wg != 0 && wg != runner.workgroup_size())
-          throw Error::usage("the server runs work-groups of " + std::to_string(runner.workgroup_size()) +
-                                 ", not " + std::to_string(wg),
-                             "start the server with --workgroup-size " + std::to_string(wg));
-        const json resources = req.value("resources", json::object());  // kept alive for the loop
-        for (const auto& [id, file] : resources.items())
-          o.resources[static_cast<uint32_t>(std::stoul(id))] = file.get<std::string>();
+        o.mode = request.mode;
+        o.max_iterations = request.max_iterations;
+        o.resources = request.resources;
+        o.cancel = stop;  // a signal stops the request in hand too
         // Checked here, where the buffers enter this process.
         CheckedBuffers buffers(DispatchBuffers{std::move(b[0]), std::move(b[1]), std::move(b[2]), std::move(b[3])});
-        o.cancel = stop;  // a signal stops the request in hand too
         DispatchResult r = run_dispatch(runner, std::move(buffers), o);
-        json io = json::array();
-        for (const auto& s : r.io) io.push_back(io_json(s));
-        reply = {{"ok", true},
-                 {"faults", r.faults},
-                 {"passes", r.passes},
-                 {"launches", r.launches},
-                 {"backend", r.backend},
-                 {"device", r.device + " via vyre serve"},
-                 {"workgroup_size", r.workgroup_size},
-                 {"io", io},
-                 {"io_stalled", {r.io_stalled_waiting, r.io_stalled_queue_full}},
-                 {"timings",
-                  {{"device_ms", 0.0}, {"build_ms", 0.0}, {"build_cache_hit", true}, {"transfer_ms", r.timings.transfer_ms},
-                   {"kernel_ms", r.timings.kernel_ms}, {"total_ms", r.timings.total_ms}}}};
+        // The context and the kernel were made when the server started.
+        r.device += " via vyre serve";
+        r.timings.device_ms = r.timings.build_ms = 0;
+        r.timings.build_cache_hit = true;
+        reply = r;
+        reply["ok"] = true;
         out = {std::move(r.buffers.control), std::move(r.buffers.ring), std::move(r.buffers.debug_log),
                std::move(r.buffers.io_queue)};
       } catch (const Error& e) {
@@ -254,32 +258,15 @@ DispatchResult dispatch_via_server(const std::string& path, const CheckedBuffers
                                    const DispatchOptions& options) {
   const DispatchBuffers& buffers = checked.get();
   Fd fd = connect_to(path);
-  json resources = json::object();
-  for (const auto& [id, file] : options.resources) resources[std::to_string(id)] = file;
-  const json req = {{"mode", options.mode == DispatchMode::Once ? "once" : "persistent"},
-                    {"max_iterations", options.max_iterations},
-                    {"workgroup_size", options.workgroup_size},
-                    {"resources", resources}};
+  const json req = ServerRequest{options.mode, options.max_iterations, options.workgroup_size, options.resources};
   send_message(fd.get(), req, {&buffers.control, &buffers.ring, &buffers.debug_log, &buffers.io_queue}, path);
   std::vector<Bytes> b;
   const json reply = recv_message(fd.get(), b, path);
   if (!reply.value("ok", false))
     throw Error::remote(Error::kind_from_variant(reply.value("kind", "")), reply.value("message", "server error"));
   if (b.size() != 4) throw Error::invalid_input(path, "the server returned " + std::to_string(b.size()) + " buffers", "check the server");
-  DispatchResult r;
+  auto r = reply.get<DispatchResult>();
   r.buffers = {std::move(b[0]), std::move(b[1]), std::move(b[2]), std::move(b[3])};
-  r.faults = reply["faults"];
-  r.passes = reply["passes"];
-  r.launches = reply["launches"];
-  r.backend = reply["backend"];
-  r.device = reply["device"];
-  r.workgroup_size = reply["workgroup_size"];
-  for (const auto& s : reply["io"])
-    r.io.push_back({s["pass"], s["io_slot"], s["resource_id"], s["file"], s["ok"], s["bytes"], s["error"]});
-  r.io_stalled_waiting = reply["io_stalled"][0];
-  r.io_stalled_queue_full = reply["io_stalled"][1];
-  const json& t = reply["timings"];
-  r.timings = {t["device_ms"], t["build_ms"], t["transfer_ms"], t["kernel_ms"], t["total_ms"], t["build_cache_hit"]};
   return r;
 }
 

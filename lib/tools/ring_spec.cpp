@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vyre/error.h"
+#include "vyre/labels.h"
 #include "vyre/ring.h"
 
 namespace vyre {
@@ -78,13 +79,6 @@ uint32_t parse_opcode(const json& v, const SpecContext& ctx, const std::string& 
     ctx.fail(path, "unknown opcode name \"" + s + "\"", "use a protocol name (" + op::names_list() + ") or a number");
   }
   return as_u32(v, ctx, path);
-}
-
-std::string opcode_text(uint32_t value) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08X", value);
-  auto name = op::name(value);
-  return name ? std::string(*name) + " (" + buf + ")" : std::string(buf);
 }
 
 void check_keys(const json& obj, std::initializer_list<const char*> allowed, const SpecContext& ctx,

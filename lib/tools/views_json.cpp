@@ -8,18 +8,6 @@ namespace vyre {
 using nlohmann::json;
 namespace ctl = protocol::control;
 
-std::string opcode_label(uint32_t opcode) {
-  if (auto n = protocol::opcode::name(opcode)) return std::string(*n);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08X", opcode);
-  return buf;
-}
-
-std::string status_label(uint32_t status) {
-  if (auto n = protocol::status_name(status)) return std::string(*n);
-  return std::to_string(status);
-}
-
 std::string metric_label(uint32_t slot) {
   if (auto n = protocol::opcode::name(slot)) return std::string(*n);
   return "opcode_" + std::to_string(slot);

@@ -29,11 +29,6 @@ std::string words_text(const Words& words) {
   return out.empty() ? "-" : out;
 }
 
-std::string priority_label(uint32_t p) {
-  if (auto n = protocol::priority_name(p)) return std::string(*n);
-  return std::to_string(p);
-}
-
 }  // namespace
 
 std::string ring_text(const RingView& ring, bool all) {

@@ -5,18 +5,13 @@
 
 #include "vyre/detail/words.h"
 #include "vyre/error.h"
+#include "vyre/labels.h"
 
 namespace vyre {
 
 namespace rp = protocol::replay;
 
 namespace {
-
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llX", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 void validate_capacity(uint64_t capacity, const std::string& where) {
   if (capacity == 0)
@@ -100,7 +95,7 @@ std::vector<RecordedSlot> ReplayLog::records() const {
     if (magic == 0) continue;  // never written
     if (magic != rp::RECORD_MAGIC)
       throw Error::invalid_input("replay log, byte offset " + std::to_string(record_offset(k)),
-                                 "record " + std::to_string(k) + " has magic " + hex(magic) +
+                                 "record " + std::to_string(k) + " has magic " + hex(magic, 0) +
                                      ", neither 0 (unused) nor 0xDEADBEEF",
                                  "regenerate the log; the record area is corrupt");
     RecordedSlot s;

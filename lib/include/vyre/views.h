@@ -11,6 +11,7 @@
 #include "vyre/debug_log.h"
 #include "vyre/format_table.h"
 #include "vyre/io_queue.h"
+#include "vyre/labels.h"
 #include "vyre/replay_log.h"
 #include "vyre/ring.h"
 
@@ -19,8 +20,6 @@ namespace vyre {
 // Name of an opcode, or nullopt-like number: JSON string or number.
 nlohmann::json opcode_json(uint32_t opcode);
 nlohmann::json status_json(uint32_t status);
-std::string opcode_label(uint32_t opcode);  // "STORE_U32" or "0x00000100"
-std::string status_label(uint32_t status);
 // Metric-slot label: the opcode name, or "opcode_<n>" for unnamed slots.
 std::string metric_label(uint32_t slot);
 
