@@ -7,7 +7,6 @@
 #include <fstream>
 
 #include "ring_generator.h"
-#include "vyre/replay_stream.h"
 #include "vyre/slot_publish.h"
 #include "vyre/backend.h"
 #include "vyre/detail/words.h"
@@ -188,35 +187,16 @@ TEST_CASE("the OpenCL device and the reference interpreter give equal streams fo
     const auto plan = plan_replay(s.log.records(), {}, {}, RoundSplit::Dispatch);
     const ReplayStream a = run_replay(reference, plan, options);
     const ReplayStream b = run_replay(*device, plan, options);
-    const auto diffs = compare_replay_streams(a, b);
-    CHECK_MESSAGE(diffs.empty(), stream_differences_text(diffs, "reference", "opencl"));
+    REQUIRE(a.rounds.size() == b.rounds.size());
+    for (size_t r = 0; r < a.rounds.size(); ++r) {
+      CAPTURE(r);
+      const ReplayRound &x = a.rounds[r], &y = b.rounds[r];
+      CHECK(x.epoch_after == y.epoch_after);
+      CHECK(x.done_count == y.done_count);
+      CHECK(x.faults == y.faults);
+      CHECK(x.statuses == y.statuses);
+      CHECK(x.printf_records == y.printf_records);
+      CHECK(x.observables == y.observables);
+    }
   }
-}
-
-TEST_CASE("compare_replay_streams names the round and word that differ; JSON round-trips") {
-  ReferenceRunner runner(64);
-  Session s = run_session(7, runner);
-  const ReplayOptions options = starting_point(s);
-  const auto plan = plan_replay(s.log.records(), {}, {}, RoundSplit::Dispatch);
-  const ReplayStream a = run_replay(runner, plan, options);
-  const ReplayStream parsed = parse_replay_stream(replay_stream_json(a).dump(), "stream.json");
-  CHECK(compare_replay_streams(a, parsed).empty());
-
-  ReplayStream b = parsed;
-  REQUIRE(!b.rounds[1].observables.empty());
-  b.rounds[1].observables.back() ^= 1;
-  b.rounds[0].statuses[protocol::slot::DONE] += 1;
-  const auto diffs = compare_replay_streams(a, b);
-  REQUIRE(diffs.size() == 2);
-  CHECK(diffs[0].round == 0);
-  CHECK(diffs[0].field == "statuses.DONE");
-  CHECK(diffs[1].round == 1);
-  CHECK(diffs[1].field == "observables[" + std::to_string(b.rounds[1].observables.size() - 1) + "]");
-  b.rounds.pop_back();
-  CHECK(compare_replay_streams(a, b).front().field == "rounds");
-
-  CHECK_THROWS_WITH_AS(parse_replay_stream(R"({"rounds": [{}], "slot_count": 1, "records_in_log": 1, "records_replayed": 1})",
-                                           "s.json"),
-                       doctest::Contains("s.json: $.rounds[0]: missing \"recorded_epoch\""), Error);
-  CHECK_THROWS_AS(parse_replay_stream("[1,2", "s.json"), Error);
 }

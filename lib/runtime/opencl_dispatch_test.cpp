@@ -10,14 +10,17 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "ring_generator.h"
 #include "vyre/slot_publish.h"
 #include "vyre/detail/words.h"
 #include "vyre/opencl_dispatch.h"
+#include "vyre/protocol.h"
 #include "vyre/reference_interpreter.h"
 
 using namespace vyre;
+namespace op = protocol::opcode;
 
 namespace {
 
@@ -142,4 +145,26 @@ TEST_CASE("a SHUTDOWN slot sets the word and is drained") {
   CHECK(read_done_count(r.buffers.control) == 1);
   CHECK(detail::word_at(r.buffers.control, protocol::control::SHUTDOWN) == 1);
   CHECK(decode_slot(r.buffers.ring, 0).status == protocol::slot::DONE);
+}
+
+namespace {
+std::string source_text(const std::string& relative) {
+  std::ifstream in(std::string(VYRE_SOURCE_DIR) + "/" + relative);
+  REQUIRE_MESSAGE(in.good(), "cannot read " << relative);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+}  // namespace
+
+TEST_CASE("the kernel and the reference interpreter name every opcode, and the kernel gets every value") {
+  const std::string kernel = source_text("kernels/megakernel.cl");
+  const std::string reference = source_text("lib/runtime/reference_interpreter.cpp");
+  const std::string options = megakernel_build_options();
+  for (const auto& o : op::kOpcodes) {
+    const std::string name(o.name);
+    CHECK_MESSAGE(kernel.find(name) != std::string::npos, "kernel lacks " << name);
+    CHECK_MESSAGE(reference.find(name) != std::string::npos, "reference interpreter lacks " << name);
+    CHECK_MESSAGE(options.find(" -DVYRE_OP_" + name + "=" + std::to_string(o.value) + "u") != std::string::npos, name);
+  }
 }

@@ -99,24 +99,3 @@ TEST_CASE("adversarial rings never touch memory outside the buffers, and every F
   MESSAGE(faults << " FAULT slots in 2000 adversarial rings");
   CHECK(faults > 10000);
 }
-
-TEST_CASE("LOAD_MISS against a queue nobody completes ends with the stalled slots reported") {
-  OpenClRunner device(OpenClOptions{});
-  DispatchBuffers b = default_dispatch_buffers(encode_empty_ring(3));
-  b.io_queue = encode_empty_io_queue(1);
-  detail::write_word(b.io_queue, 6, protocol::slot::CLAIMED);  // claimed by someone else, never completed
-  for (uint32_t s = 0; s < 2; ++s) {
-    const Bytes slot = encode_load_miss(7 + s, false);
-    std::copy(slot.begin(), slot.end(), b.ring.begin() + s * 64);
-  }
-  publish_slot(b.ring, 2, 0, protocol::opcode::NOP, {});
-  for (PassRunner* runner : {static_cast<PassRunner*>(&device), static_cast<PassRunner*>(nullptr)}) {
-    ReferenceRunner reference;
-    const DispatchResult r = run_dispatch(runner ? *runner : reference, CheckedBuffers(b), {});
-    CHECK(r.io_stalled_queue_full == 2);
-    CHECK(r.io_stalled_waiting == 0);
-    CHECK(decode_slot(r.buffers.ring, 0).status == protocol::slot::PUBLISHED);
-    CHECK(decode_slot(r.buffers.ring, 2).status == protocol::slot::DONE);
-    CHECK(r.launches == 2);
-  }
-}

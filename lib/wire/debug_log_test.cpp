@@ -3,6 +3,7 @@
 #include "vyre/debug_log.h"
 #include "vyre/detail/words.h"
 #include "vyre/error.h"
+#include "golden_vectors.h"
 
 using namespace vyre;
 
@@ -52,3 +53,36 @@ TEST_CASE("the record's slot is slot_base / 16") {
   DebugRecord r{7, {1, 2, 48}};
   CHECK(r.slot() == 3);
 }
+
+// Upstream's functions of this concept in the golden manifest
+// (golden_vectors_test.cpp walks it).
+namespace vyre::testing {
+namespace {
+using nlohmann::json;
+}  // namespace
+
+void add_debug_log_vectors(GoldenHandlers& h) {
+  h["debug_log_byte_len"] = [](const json& e, Outcome& o) { o.value = optional_len(debug_log_byte_len(e["params"]["record_capacity"])); };
+  h["try_encode_empty_debug_log"] = encoder([](const json& p) { return encode_empty_debug_log(p["record_capacity"]); }, false);
+  h["Megakernel::try_encode_empty_debug_log"] = encoder([](const json& p) { return encode_empty_debug_log(p["record_capacity"]); }, true);
+  h["try_encode_empty_debug_log_into"] = [](const json& e, Outcome& o) {
+    Bytes buf = input_of(e);
+    encode_empty_debug_log_into(e["params"]["record_capacity"], buf);
+    o.bytes = buf;
+  };
+  auto records_json = [](const std::vector<DebugRecord>& records) {
+    json out = json::array();
+    for (const auto& r : records) out.push_back({{"fmt_id", r.fmt_id}, {"args", r.args}});
+    return out;
+  };
+  h["try_read_debug_log"] = [records_json](const json& e, Outcome& o) { o.value = records_json(read_debug_log(input_of(e))); };
+  h["Megakernel::try_read_debug_log"] = [records_json](const json& e, Outcome& o) {
+    try {
+      o.value = records_json(read_debug_log(input_of(e)));
+    } catch (const Error& err) {
+      throw err.to_pipeline();
+    }
+  };
+}
+
+}  // namespace vyre::testing

@@ -12,7 +12,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "vyre/opencl_dispatch.h"
 #include "vyre/protocol.h"
 
 using namespace vyre;
@@ -92,17 +91,5 @@ TEST_CASE("the man pages list the table's opcodes") {
     std::snprintf(value, sizeof value, "0x%X", o.value);
     const std::string row = ".BR " + std::string(o.name) + " \" (" + value + ")\"\n" + std::string(o.summary) + ".\n";
     CHECK_MESSAGE(dispatch.find(row) != std::string::npos, "vyre-dispatch.1 lacks the row\n" << row);
-  }
-}
-
-TEST_CASE("the kernel and the reference interpreter name every opcode, and the kernel gets every value") {
-  const std::string kernel = source_file("kernels/megakernel.cl");
-  const std::string reference = source_file("lib/runtime/reference_interpreter.cpp");
-  const std::string options = megakernel_build_options();
-  for (const auto& o : op::kOpcodes) {
-    const std::string name(o.name);
-    CHECK_MESSAGE(kernel.find(name) != std::string::npos, "kernel lacks " << name);
-    CHECK_MESSAGE(reference.find(name) != std::string::npos, "reference interpreter lacks " << name);
-    CHECK_MESSAGE(options.find(" -DVYRE_OP_" + name + "=" + std::to_string(o.value) + "u") != std::string::npos, name);
   }
 }
