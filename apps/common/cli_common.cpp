@@ -30,6 +30,14 @@ void add_output_option(CLI::App& cmd, std::string& out, const std::string& what)
   cmd.add_option("-o,--output", out, what + ", or - for stdout")->capture_default_str();
 }
 
+void write_binary_output(const std::string& path, const std::function<Bytes()>& make, std::stop_token stop) {
+  OutputSet outputs;
+  const size_t out = outputs.add(path, OutputKind::Binary, "-o");
+  const Bytes bytes = make();
+  outputs.set(out, bytes);
+  outputs.commit(stop);
+}
+
 CLI::Option* add_kind_option(CLI::App& cmd, BufferKind& kind) {
   std::vector<std::pair<std::string, BufferKind>> choices;
   for (const auto& k : buffer_kinds()) choices.emplace_back(k.name, k.kind);

@@ -115,6 +115,10 @@ class BenchWriter {
 
 // -o/--output FILE, or - for stdout.
 void add_output_option(CLI::App& cmd, std::string& out, const std::string& what = "Output file");
+// A command with one binary output: declares `path` (so a path that cannot
+// be written fails before the work), makes the bytes, writes them.
+void write_binary_output(const std::string& path, const std::function<Bytes()>& make, std::stop_token stop);
+
 // --kind KIND of buffer, from the table of buffer kinds.
 CLI::Option* add_kind_option(CLI::App& cmd, BufferKind& kind);
 // --device SEL for the OpenCL device.

@@ -23,12 +23,11 @@ Runner setup_encode_control(CLI::App& cmd) {
                    ->check(whole_number(0, UINT32_MAX));
   add_output_option(cmd, o->output, "Output file (never a terminal)");
   return [o, prio](std::stop_token stop) {
-    OutputSet outputs;
-    const size_t out = outputs.add(o->output, OutputKind::Binary, "-o");
-    Bytes control = encode_control(o->shutdown, o->tenants, o->observable);
-    if (prio->count() > 0) write_default_priority_offsets(control, o->priority_slots);
-    outputs.set(out, control);
-    outputs.commit(stop);
+    write_binary_output(o->output, [&] {
+      Bytes control = encode_control(o->shutdown, o->tenants, o->observable);
+      if (prio->count() > 0) write_default_priority_offsets(control, o->priority_slots);
+      return control;
+    }, stop);
     return kExitOk;
   };
 }

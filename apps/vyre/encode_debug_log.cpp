@@ -15,11 +15,7 @@ Runner setup_encode_debug_log(CLI::App& cmd) {
       ->capture_default_str();
   add_output_option(cmd, o->output, "Output file (never a terminal)");
   return [o](std::stop_token stop) {
-    OutputSet outputs;
-    const size_t out = outputs.add(o->output, OutputKind::Binary, "-o");
-    const Bytes log = encode_empty_debug_log(o->capacity);
-    outputs.set(out, log);
-    outputs.commit(stop);
+    write_binary_output(o->output, [&] { return encode_empty_debug_log(o->capacity); }, stop);
     return kExitOk;
   };
 }

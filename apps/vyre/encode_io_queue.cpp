@@ -15,11 +15,7 @@ Runner setup_encode_io_queue(CLI::App& cmd) {
       ->capture_default_str();
   add_output_option(cmd, o->output, "Output file (never a terminal)");
   return [o](std::stop_token stop) {
-    OutputSet outputs;
-    const size_t out = outputs.add(o->output, OutputKind::Binary, "-o");
-    const Bytes queue = encode_empty_io_queue(o->slots);
-    outputs.set(out, queue);
-    outputs.commit(stop);
+    write_binary_output(o->output, [&] { return encode_empty_io_queue(o->slots); }, stop);
     return kExitOk;
   };
 }

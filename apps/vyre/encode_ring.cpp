@@ -12,11 +12,7 @@ Runner setup_encode_ring(CLI::App& cmd) {
   cmd.add_option("SPEC", o->spec, "JSON ring spec file, or - for stdin")->required();
   add_output_option(cmd, o->output, "Ring output file (never a terminal)");
   return [o](std::stop_token stop) {
-    OutputSet outputs;
-    const size_t out = outputs.add(o->output, OutputKind::Binary, "-o");
-    const Bytes ring = encode_ring_spec_text(read_text_input(o->spec), display_name(o->spec));
-    outputs.set(out, ring);
-    outputs.commit(stop);
+    write_binary_output(o->output, [&] { return encode_ring_spec_text(read_text_input(o->spec), display_name(o->spec)); }, stop);
     return kExitOk;
   };
 }

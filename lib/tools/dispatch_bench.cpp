@@ -8,7 +8,7 @@ namespace vyre {
 
 BenchReport bench_dispatch(const DispatchInputs& inputs, uint32_t warmup, uint32_t repeat, const RunProgress& progress,
                            std::stop_token stop) {
-  check_dispatch_stdin(inputs);
+  check_single_stdin(named_inputs(inputs));
   const CheckedBuffers base = load_dispatch_buffers(inputs);
   const DispatchOptions options = dispatch_options(inputs, stop);
   // The runner (device, context, kernel build) is made once and timed apart.

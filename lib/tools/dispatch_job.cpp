@@ -13,13 +13,9 @@
 
 namespace vyre {
 
-void check_dispatch_stdin(const DispatchInputs& in) {
-  check_single_stdin({{"--ring", in.ring},
-                      {"--ring-spec", in.ring_spec},
-                      {"--control", in.control},
-                      {"--debug-log", in.debug_log},
-                      {"--io-queue", in.io_queue},
-                      {"--resources", in.resources}});
+std::vector<NamedInput> named_inputs(const DispatchInputs& in) {
+  return {{"--ring", in.ring},           {"--ring-spec", in.ring_spec}, {"--control", in.control},
+          {"--debug-log", in.debug_log}, {"--io-queue", in.io_queue},   {"--resources", in.resources}};
 }
 
 Bytes load_optional_buffer(const std::string& path, const char* kind) {
@@ -68,7 +64,7 @@ DispatchOptions dispatch_options(const DispatchInputs& in, std::stop_token stop)
 
 DispatchOutcome run_dispatch_request(const DispatchRequest& request, std::stop_token stop) {
   const DispatchInputs& in = request.inputs;
-  check_dispatch_stdin(in);
+  check_single_stdin(named_inputs(in));
   if (request.record == "-") throw Error::usage("--record needs a file (the log is appended to)", "name a .vrrl file");
   if (!request.server.empty() && in.backend.backend != Backend::OpenCl)
     throw Error::usage("--server runs the opencl backend", "drop --server or --backend reference");

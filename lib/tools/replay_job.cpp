@@ -9,12 +9,9 @@ namespace vyre {
 
 ReplayOutcome run_replay_request(const ReplayRequest& request, const RoundProgress& progress, std::stop_token stop) {
   const DispatchInputs& in = request.inputs;
-  check_single_stdin({{"LOG", request.log},
-                      {"--compare", request.compare},
-                      {"--control", in.control},
-                      {"--debug-log", in.debug_log},
-                      {"--io-queue", in.io_queue},
-                      {"--resources", in.resources}});
+  std::vector<NamedInput> inputs = {{"LOG", request.log}, {"--compare", request.compare}};
+  for (const NamedInput& input : named_inputs(in)) inputs.push_back(input);
+  check_single_stdin(inputs);
   if (request.from_epoch && request.to_epoch && *request.from_epoch > *request.to_epoch)
     throw Error::usage("--from-epoch " + std::to_string(*request.from_epoch) + " is after --to-epoch " +
                            std::to_string(*request.to_epoch),

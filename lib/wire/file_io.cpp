@@ -66,8 +66,12 @@ std::string read_text_input(const std::string& path) {
   return std::string(b.begin(), b.end());
 }
 
-void check_single_stdin(std::initializer_list<std::pair<std::string_view, std::string_view>> inputs) {
-  const std::pair<std::string_view, std::string_view>* first = nullptr;
+void check_single_stdin(std::initializer_list<NamedInput> inputs) {
+  check_single_stdin(std::span<const NamedInput>(inputs.begin(), inputs.size()));
+}
+
+void check_single_stdin(std::span<const NamedInput> inputs) {
+  const NamedInput* first = nullptr;
   for (const auto& input : inputs) {
     if (input.second != "-") continue;
     if (first)

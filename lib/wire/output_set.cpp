@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include "vyre/error.h"
 
@@ -112,6 +113,28 @@ class SignalHold {
 
  private:
   sigset_t old_;
+};
+
+// A descriptor closed when it goes out of scope; close() reports the error
+// a deferred write can surface only there.
+class UniqueFd {
+ public:
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  ~UniqueFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  int get() const { return fd_; }
+  bool ok() const { return fd_ >= 0; }
+  void close(const std::string& name) {
+    const int fd = std::exchange(fd_, -1);
+    if (::close(fd) != 0)
+      throw Error::io(name, "close failed: " + errno_text(errno), "check free disk space and the filesystem");
+  }
+
+ private:
+  int fd_;
 };
 
 mode_t new_file_mode() {
@@ -281,45 +304,34 @@ void OutputSet::commit_files() {
       if (o.how != Output::How::Replace) continue;
       const std::string dir = parent_of(o.target);
       std::string tmp = dir + "/." + fs::path(o.target).filename().string() + ".tmp.XXXXXX";
-      const int fd = ::mkstemp(tmp.data());
-      if (fd < 0)
+      UniqueFd fd(::mkstemp(tmp.data()));
+      if (!fd.ok())
         throw Error::io(o.path, "cannot create a temporary file in " + dir + ": " + errno_text(errno),
                         "check that the directory is writable");
       temps.push_back({tmp, &o});
-      try {
-        write_all(fd, o.bytes.data(), o.bytes.size(), o.path);
-        if (o.exists) {
-          ::fchmod(fd, o.old.st_mode & 07777);
-          // Another user's file keeps its owner only where this process may
-          // give files away (root); otherwise the new file is ours.
-          if (::fchown(fd, o.old.st_uid, o.old.st_gid) != 0) errno = 0;
-        } else {
-          ::fchmod(fd, new_file_mode());
-        }
-        if (::fsync(fd) != 0)
-          throw Error::io(o.path, "fsync failed: " + errno_text(errno), "check free disk space and the filesystem");
-      } catch (...) {
-        ::close(fd);
-        throw;
+      write_all(fd.get(), o.bytes.data(), o.bytes.size(), o.path);
+      if (o.exists) {
+        ::fchmod(fd.get(), o.old.st_mode & 07777);
+        // Another user's file keeps its owner only where this process may
+        // give files away (root); otherwise the new file is ours.
+        if (::fchown(fd.get(), o.old.st_uid, o.old.st_gid) != 0) errno = 0;
+      } else {
+        ::fchmod(fd.get(), new_file_mode());
       }
-      if (::close(fd) != 0)
-        throw Error::io(o.path, "close failed: " + errno_text(errno), "check free disk space and the filesystem");
+      if (::fsync(fd.get()) != 0)
+        throw Error::io(o.path, "fsync failed: " + errno_text(errno), "check free disk space and the filesystem");
+      fd.close(o.path);
     }
     // Hard-linked files are rewritten in place: the one step that is not
     // atomic, so it goes before the renames, while failing still replaces
     // nothing else.
     for (const Output& o : outputs_) {
       if (o.how != Output::How::InPlace) continue;
-      const int fd = ::open(o.target.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
-      if (fd < 0) throw Error::io(o.path, "cannot open: " + errno_text(errno), "check the file's permissions");
-      try {
-        write_all(fd, o.bytes.data(), o.bytes.size(), o.path);
-        if (::fsync(fd) != 0) throw Error::io(o.path, "fsync failed: " + errno_text(errno), "check free disk space");
-      } catch (...) {
-        ::close(fd);
-        throw;
-      }
-      ::close(fd);
+      UniqueFd fd(::open(o.target.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+      if (!fd.ok()) throw Error::io(o.path, "cannot open: " + errno_text(errno), "check the file's permissions");
+      write_all(fd.get(), o.bytes.data(), o.bytes.size(), o.path);
+      if (::fsync(fd.get()) != 0) throw Error::io(o.path, "fsync failed: " + errno_text(errno), "check free disk space");
+      fd.close(o.path);
     }
     for (; renamed < temps.size(); ++renamed)
       if (::rename(temps[renamed].path.c_str(), temps[renamed].output->target.c_str()) != 0)
@@ -349,38 +361,21 @@ void OutputSet::commit(std::stop_token stop) {
         write_all(o.fd, o.bytes.data(), o.bytes.size(), o.fd == STDOUT_FILENO ? "<stdout>" : o.path);
         break;
       case Output::How::Stream: {
-        const int fd = ::open(o.target.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
-        if (fd < 0) throw Error::io(o.path, "cannot open: " + errno_text(errno), "check the device or FIFO");
-        try {
-          write_all(fd, o.bytes.data(), o.bytes.size(), o.path);
-        } catch (...) {
-          ::close(fd);
-          throw;
-        }
-        ::close(fd);
+        UniqueFd fd(::open(o.target.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC));
+        if (!fd.ok()) throw Error::io(o.path, "cannot open: " + errno_text(errno), "check the device or FIFO");
+        write_all(fd.get(), o.bytes.data(), o.bytes.size(), o.path);
         break;
       }
       case Output::How::Socket: {
-        const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
         sockaddr_un a{};
         a.sun_family = AF_UNIX;
-        if (fd < 0 || o.target.size() >= sizeof a.sun_path) {
-          if (fd >= 0) ::close(fd);
+        if (!fd.ok() || o.target.size() >= sizeof a.sun_path)
           throw Error::io(o.path, "cannot connect to the socket", "use a shorter path, or a FIFO");
-        }
         std::memcpy(a.sun_path, o.target.c_str(), o.target.size() + 1);
-        if (::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0) {
-          const int err = errno;
-          ::close(fd);
-          throw Error::io(o.path, "cannot connect to the socket: " + errno_text(err), "start its reader first");
-        }
-        try {
-          write_all(fd, o.bytes.data(), o.bytes.size(), o.path);
-        } catch (...) {
-          ::close(fd);
-          throw;
-        }
-        ::close(fd);
+        if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0)
+          throw Error::io(o.path, "cannot connect to the socket: " + errno_text(errno), "start its reader first");
+        write_all(fd.get(), o.bytes.data(), o.bytes.size(), o.path);
         break;
       }
       case Output::How::Replace:

@@ -6,12 +6,7 @@
 namespace vyre {
 
 namespace op = protocol::opcode;
-using detail::word_at;
-using detail::write_word;
-using protocol::ARG0_WORD;
 using protocol::ARGS_PER_SLOT;
-using protocol::SLOT_BYTES;
-using protocol::SLOT_WORDS;
 using namespace detail;
 
 std::vector<uint32_t> pack_slot_args(std::span<const PackedOp> ops) {

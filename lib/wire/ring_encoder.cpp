@@ -8,9 +8,6 @@
 
 namespace vyre {
 
-namespace op = protocol::opcode;
-using detail::word_at;
-using detail::write_word;
 using protocol::ARG0_WORD;
 using protocol::ARGS_PER_SLOT;
 using protocol::SLOT_BYTES;

@@ -16,6 +16,7 @@
 #include "vyre/backend.h"
 #include "vyre/bench_report.h"
 #include "vyre/dispatch.h"
+#include "vyre/file_io.h"
 #include "vyre/replay.h"
 #include "vyre/replay_log.h"
 #include "vyre/replay_stream.h"
@@ -31,8 +32,8 @@ struct DispatchInputs {
   uint32_t max_iterations = 1;  // per launch, persistent mode
 };
 
-// Refuses two inputs that both read stdin (Usage).
-void check_dispatch_stdin(const DispatchInputs& inputs);
+// The inputs, as {option, path}: what check_single_stdin looks at.
+std::vector<NamedInput> named_inputs(const DispatchInputs& inputs);
 // One starting buffer (control, debug log, IO queue); empty when not given.
 Bytes load_optional_buffer(const std::string& path, const char* kind);
 // The ring (from `ring` or `ring_spec`, exactly one), the other buffers

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,7 +20,9 @@ std::string read_text_input(const std::string& path);
 
 // Refuses two inputs that both read stdin: {option, path} pairs, "-" being
 // stdin. Throws Usage naming both options.
-void check_single_stdin(std::initializer_list<std::pair<std::string_view, std::string_view>> inputs);
+using NamedInput = std::pair<std::string_view, std::string_view>;
+void check_single_stdin(std::span<const NamedInput> inputs);
+void check_single_stdin(std::initializer_list<NamedInput> inputs);
 
 // Human name of an input path for messages ("<stdin>" for "-").
 std::string display_name(const std::string& path);
