@@ -88,7 +88,10 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--workgroup-size")) workgroup = static_cast<uint32_t>(std::strtoul(argv[i + 1], nullptr, 10));
   }
   try {
-    OpenClRunner runner(OpenClOptions{selector, true, workgroup});
+    OpenClOptions options;
+    options.device_selector = selector;
+    options.workgroup_size = workgroup;
+    OpenClRunner runner(options);
     const SelectedDevice dev = select_device(selector);
     if (std::getenv("VYRE_SHOW_BUILD_LOG")) std::printf("build log:\n%s\n", runner.build_log().c_str());
     const double bw = copy_bandwidth_gbs(dev, size_t{slots} * protocol::SLOT_BYTES, reps);

@@ -24,6 +24,8 @@ void add_dispatch_flags(CLI::App& cmd, DispatchInputs& in, bool with_ring) {
                  "Work-items per group (default: min(256, the kernel's limit))")
       ->check(whole_number(1, 1u << 16));
   cmd.add_option("--resources", in.resources, "JSON map of LOAD_MISS resource ids to files: {\"7\": \"data.bin\"}");
+  cmd.add_option("--opcodes", in.opcodes,
+                 "OpenCL C bodies of user opcodes, VYRE_OPCODE(N) { ... } (see vyre-opcodes(7); OpenCL backend)");
   add_no_cache_flag(cmd, in.backend.opencl.use_cache);
 }
 

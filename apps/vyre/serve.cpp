@@ -7,7 +7,7 @@ namespace vyre::cli {
 
 Runner setup_serve(CLI::App& cmd) {
   struct Options {
-    std::string socket;
+    std::string socket, opcodes;
     OpenClOptions device;
     uint64_t max_requests = 0;
     uint32_t idle_exit = 0;
@@ -22,7 +22,9 @@ Runner setup_serve(CLI::App& cmd) {
   cmd.add_option("--idle-exit", o->idle_exit, "Exit after this many seconds without a request")
       ->check(whole_number(0, UINT32_MAX));
   add_no_cache_flag(cmd, o->device.use_cache);
+  cmd.add_option("--opcodes", o->opcodes, "OpenCL C bodies of user opcodes for every dispatch (see vyre-opcodes(7))");
   return [o](std::stop_token stop) {
+    if (!o->opcodes.empty()) o->device.opcodes = UserOpcodes::load(o->opcodes);
     // SIGINT and SIGTERM stop the token (see run_tool); the server then
     // finishes the request in hand, removes its socket and exits.
     ServerOptions options{o->socket, o->device, o->max_requests,

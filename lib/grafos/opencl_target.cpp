@@ -79,9 +79,7 @@ OpenClTasklet::OpenClTasklet(const std::string& source, const std::string& name,
   const std::string body =
       std::regex_replace(source, std::regex(R"(#\s*include\s*[<"]grafos_tasklet\.clh[>"])"), "/* prelude included */");
   // The compiler's messages then name the user's file and its own lines.
-  std::string quoted;
-  for (char c : name) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-  const std::string full = tasklet_prelude() + "\n#line 1 \"" + quoted + "\"\n" + body;
+  const std::string full = tasklet_prelude() + "\n" + vyre::line_directive(1, name) + body;
   const vyre::ProgramOrigin origin =
       user_file ? vyre::ProgramOrigin{"the tasklet " + name, "fix the errors above in " + name}
                 : vyre::ProgramOrigin{"the built-in tasklet " + name,

@@ -30,6 +30,9 @@ BackendChoice parse_backend_spec(std::string_view spec, std::string_view where) 
 }
 
 std::unique_ptr<PassRunner> make_pass_runner(const BackendChoice& c) {
+  if (c.backend == Backend::Reference && !c.opencl.opcodes.empty())
+    throw Error::usage("the reference interpreter cannot run the OpenCL C bodies of " + c.opencl.opcodes.name(),
+                       "use an OpenCL device, such as PoCL on a machine without a GPU (--backend opencl)");
   if (c.backend == Backend::Reference)
     return std::make_unique<ReferenceRunner>(c.opencl.workgroup_size ? c.opencl.workgroup_size : 256);
   return std::make_unique<OpenClRunner>(c.opencl);

@@ -150,8 +150,9 @@ struct ServerRequest {
   uint32_t max_iterations = 1;
   uint32_t workgroup_size = 0;
   ResourceMap resources;
+  std::string opcodes = "none";  // the digest of the user opcodes the client expects
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ServerRequest, mode, max_iterations, workgroup_size, resources)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ServerRequest, mode, max_iterations, workgroup_size, resources, opcodes)
 
 }  // namespace
 
@@ -218,6 +219,12 @@ uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop) {
       try {
         if (b.size() != 4) throw Error::invalid_input(path, "a dispatch needs 4 buffers", "use vyre dispatch --server");
         const auto request = req.get<ServerRequest>();
+        if (request.opcodes != options.device.opcodes.digest())
+          throw Error::usage("the server at " + path + " runs " +
+                                 (options.device.opcodes.empty() ? std::string("no user opcodes")
+                                                                 : "the user opcodes of " + options.device.opcodes.name()) +
+                                 ", not the ones this dispatch asks for",
+                             "start `vyre serve` with the same --opcodes file, or drop --server");
         if (request.workgroup_size != 0 && request.workgroup_size != runner.workgroup_size())
           throw Error::usage("the server runs work-groups of " + std::to_string(runner.workgroup_size()) + ", not " +
                                  std::to_string(request.workgroup_size),
@@ -255,10 +262,10 @@ uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop) {
 }
 
 DispatchResult dispatch_via_server(const std::string& path, const CheckedBuffers& checked,
-                                   const DispatchOptions& options) {
+                                   const DispatchOptions& options, const std::string& opcodes) {
   const DispatchBuffers& buffers = checked.get();
   Fd fd = connect_to(path);
-  const json req = ServerRequest{options.mode, options.max_iterations, options.workgroup_size, options.resources};
+  const json req = ServerRequest{options.mode, options.max_iterations, options.workgroup_size, options.resources, opcodes};
   send_message(fd.get(), req, {&buffers.control, &buffers.ring, &buffers.debug_log, &buffers.io_queue}, path);
   std::vector<Bytes> b;
   const json reply = recv_message(fd.get(), b, path);

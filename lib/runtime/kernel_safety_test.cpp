@@ -72,7 +72,10 @@ uint64_t count_faults(const Bytes& ring) {
 }  // namespace
 
 TEST_CASE("adversarial rings never touch memory outside the buffers, and every FAULT is counted") {
-  OpenClRunner device(OpenClOptions{"", true, 64, 256});
+  OpenClOptions guarded;
+  guarded.workgroup_size = 64;
+  guarded.guard_bytes = 256;
+  OpenClRunner device(guarded);
   std::mt19937 rng(20261122);
   uint64_t faults = 0;
   for (int i = 0; i < 2000; ++i) {

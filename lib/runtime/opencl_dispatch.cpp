@@ -19,12 +19,6 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-double event_ms(const cl::Event& e) {
-  const auto start = e.getProfilingInfo<CL_PROFILING_COMMAND_START>();
-  const auto end = e.getProfilingInfo<CL_PROFILING_COMMAND_END>();
-  return static_cast<double>(end - start) / 1e6;
-}
-
 template <typename F>
 auto cl_call(const char* what, F&& f) -> decltype(f()) {
   try {
@@ -82,6 +76,9 @@ std::string megakernel_build_options() {
       {"VYRE_STAT_FAULTS", stats::FAULTS},
       {"VYRE_STAT_WAITING", stats::WAITING},
       {"VYRE_STAT_IO_FULL", stats::IO_FULL},
+      {"VYRE_STAT_GROUPS_DONE", stats::GROUPS_DONE},
+      {"VYRE_STAT_PENDING_DONE", stats::PENDING_DONE},
+      {"VYRE_STAT_PENDING_METRICS", stats::PENDING_METRICS},
   };
   std::string out = "-cl-std=CL1.2";
   for (const auto& d : defs) out += " -D" + std::string(d.name) + "=" + std::to_string(d.value) + "u";
@@ -96,6 +93,8 @@ const std::string& megakernel_source() {
   static const std::string source = kMegakernelSource;
   return source;
 }
+
+std::string megakernel_program(const UserOpcodes& opcodes) { return megakernel_source() + opcodes.kernel_source(); }
 
 struct OpenClRunner::State {
   SelectedDevice device;
@@ -134,8 +133,13 @@ OpenClRunner::OpenClRunner(const OpenClOptions& options) : s_(std::make_unique<S
     return 0;
   });
   s_->device_ms = ms_since(t0);
-  s_->built = build_program(s_->context, s_->device, megakernel_source(), megakernel_build_options(), options.use_cache,
-                            {"the megakernel", "check the device's OpenCL C 1.2 support and $VYRE_CL_OPTIONS"});
+  const ProgramOrigin origin =
+      options.opcodes.empty()
+          ? ProgramOrigin{"the megakernel", "check the device's OpenCL C 1.2 support and $VYRE_CL_OPTIONS"}
+          : ProgramOrigin{"the user opcodes of " + options.opcodes.name(),
+                          "fix the errors above in " + options.opcodes.name() + " (see vyre-opcodes(7))"};
+  s_->built = build_program(s_->context, s_->device, megakernel_program(options.opcodes), megakernel_build_options(),
+                            options.use_cache, origin);
   cl_call("kernel", [&] {
     s_->kernel = cl::Kernel(s_->built.program, "vyre_megakernel");
     return 0;
@@ -210,20 +214,13 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
     return 0;
   });
   timings.transfer_ms += ms_since(t0);
-  // A launch of many iterations runs as kernels of at most about kSliceMs
-  // each, so that a stop request ends it promptly: the first kernel runs one
-  // iteration and its time sizes the rest. A kernel boundary only orders what
-  // the lanes do (every iteration reads SHUTDOWN and the slot statuses
-  // afresh), and the stats words add up across the kernels of the launch.
+  // Each pass is a kernel of its own (a pass's counters land at its end).
+  // Passes are enqueued in batches of about kSliceMs, each waited for, so
+  // that a stop request ends a long persistent launch promptly: the first
+  // batch is one pass and its time sizes the rest.
   constexpr double kSliceMs = 20;
-  uint32_t chunk = 1;
-  for (uint32_t done_iterations = 0; s_->slot_count > 0 && done_iterations < iterations;) {
-    if (s_->cancel.stop_requested())
-      throw Error::cancelled("the dispatch was stopped after " + std::to_string(done_iterations) + " of " +
-                             std::to_string(iterations) + " iterations of a launch");
-    const uint32_t n = std::min(chunk, iterations - done_iterations);
-    cl::Event done;
-    cl_call("kernel", [&] {
+  if (s_->slot_count > 0) {
+    cl_call("kernel arguments", [&] {
       cl::Kernel& k = s_->kernel;
       k.setArg(0, s_->control);
       k.setArg(1, static_cast<cl_uint>(b.control.size() / 4));
@@ -234,18 +231,33 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
       k.setArg(6, s_->io_queue);
       k.setArg(7, static_cast<cl_uint>(b.io_queue.size() / p::io::IO_SLOT_BYTES));
       k.setArg(8, s_->stats);
-      k.setArg(9, static_cast<cl_uint>(n));
-      const uint64_t wg = s_->workgroup_size;
-      const uint64_t global = (uint64_t{s_->slot_count} + wg - 1) / wg * wg;
-      s_->queue.enqueueNDRangeKernel(k, cl::NullRange, cl::NDRange(global), cl::NDRange(wg), nullptr, &done);
-      done.wait();
       return 0;
     });
-    const double ms = event_ms(done);
+  }
+  const uint64_t wg = s_->workgroup_size;
+  const uint64_t global = (uint64_t{s_->slot_count} + wg - 1) / wg * wg;
+  uint32_t batch = 1;
+  for (uint32_t passes = 0; s_->slot_count > 0 && passes < iterations;) {
+    if (s_->cancel.stop_requested())
+      throw Error::cancelled("the dispatch was stopped after " + std::to_string(passes) + " of " +
+                             std::to_string(iterations) + " passes of a launch");
+    const uint32_t n = std::min(batch, iterations - passes);
+    cl::Event first, last;
+    cl_call("kernel", [&] {
+      for (uint32_t i = 0; i < n; ++i)
+        s_->queue.enqueueNDRangeKernel(s_->kernel, cl::NullRange, cl::NDRange(global), cl::NDRange(wg), nullptr,
+                                       i == 0 ? &first : i + 1 == n ? &last : nullptr);
+      (n == 1 ? first : last).wait();
+      return 0;
+    });
+    const double ms =
+        static_cast<double>((n == 1 ? first : last).getProfilingInfo<CL_PROFILING_COMMAND_END>() -
+                            first.getProfilingInfo<CL_PROFILING_COMMAND_START>()) /
+        1e6;
     timings.kernel_ms += ms;
-    done_iterations += n;
-    const double per_iteration = std::max(ms / n, 1e-3);
-    chunk = static_cast<uint32_t>(std::clamp(kSliceMs / per_iteration, 1.0, double{iterations}));
+    passes += n;
+    const double per_pass = std::max(ms / n, 1e-3);
+    batch = static_cast<uint32_t>(std::clamp(kSliceMs / per_pass, 1.0, static_cast<double>(iterations)));
   }
   t0 = std::chrono::steady_clock::now();
   cl_call("readback", [&] {

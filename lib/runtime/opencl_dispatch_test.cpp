@@ -69,7 +69,11 @@ TEST_CASE("1000 random rings give identical buffers on OpenCL and on the referen
   const uint32_t seed = std::getenv("VYRE_TEST_SEED") ? std::strtoul(std::getenv("VYRE_TEST_SEED"), nullptr, 10) : 20261122;
   CAPTURE(seed);
   std::map<uint32_t, std::unique_ptr<OpenClRunner>> devices;
-  for (uint32_t wg : {1u, 7u, 64u, 256u}) devices[wg] = std::make_unique<OpenClRunner>(OpenClOptions{"", true, wg});
+  for (uint32_t wg : {1u, 7u, 64u, 256u}) {
+    OpenClOptions options;
+    options.workgroup_size = wg;
+    devices[wg] = std::make_unique<OpenClRunner>(options);
+  }
   MESSAGE("device: " << devices[64]->device_name());
   testing::RingGenerator gen(seed, temp_resource_file());
   std::mt19937 rng(seed);

@@ -39,6 +39,15 @@ std::string build_log(const cl::Program& program, const cl::Device& device) {
 
 }  // namespace
 
+std::string line_directive(uint32_t line, std::string_view file) {
+  std::string quoted;
+  for (char c : file) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return "#line " + std::to_string(line) + " \"" + quoted + "\"\n";
+}
+
 std::string program_cache_dir() {
   if (const char* d = std::getenv("VYRE_CACHE_DIR"); d && *d) return d;
   if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/vyre";

@@ -24,6 +24,10 @@ struct Lane {
   MutableByteSpan control, ring, debug_log, io_queue;
   uint64_t control_words, debug_words, io_slots;
   std::array<uint32_t, stats::WORDS>& stats;
+  // The pass's DONE_COUNT and METRICS increments, added to the control words
+  // when the pass ends (as the kernel's last work-group does).
+  uint32_t pending_done = 0;
+  std::array<uint32_t, ctl::METRICS_SLOTS> pending_metrics{};
 
   uint32_t c(uint64_t i) const { return word_at(control, i); }
   void set_c(uint64_t i, uint32_t v) { write_word(control, i, v); }
@@ -48,7 +52,7 @@ struct Lane {
   }
 
   void run_op(uint32_t opcode, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t slot_base) {
-    if (opcode < ctl::METRICS_SLOTS) set_c(ctl::METRICS_BASE + opcode, c(ctl::METRICS_BASE + opcode) + 1);
+    if (opcode < ctl::METRICS_SLOTS) ++pending_metrics[opcode];
     switch (opcode) {
       case op::STORE_U32:
         set_c(a1, a0);
@@ -114,6 +118,12 @@ struct Lane {
 
   void set_status(uint64_t slot_word, uint32_t status) { write_word(ring, slot_word, status); }
 
+  void end_pass() {
+    set_c(ctl::DONE_COUNT, c(ctl::DONE_COUNT) + pending_done);
+    for (uint32_t m = 0; m < ctl::METRICS_SLOTS; ++m)
+      set_c(ctl::METRICS_BASE + m, c(ctl::METRICS_BASE + m) + pending_metrics[m]);
+  }
+
   void fault(uint64_t base) {
     set_status(base, st::FAULT);
     ++stats[stats::FAULTS];
@@ -149,7 +159,7 @@ struct Lane {
     const uint32_t status = word_at(io_queue, io + iw::STATUS);
     if (status == protocol::io::status::OK) {
       write_word(io_queue, io + iw::STATUS, st::EMPTY);
-      set_c(ctl::DONE_COUNT, c(ctl::DONE_COUNT) + 1);
+      ++pending_done;
       set_status(base, st::DONE);
     } else if (status == protocol::io::status::ERROR) {
       write_word(io_queue, io + iw::STATUS, st::EMPTY);
@@ -178,7 +188,7 @@ struct Lane {
       if (!op_in_bounds(s.opcode, s.args[0], s.args[1], s.args[2])) return fault(base);
       run_op(s.opcode, s.args[0], s.args[1], s.args[2], slot_base);
     }
-    set_c(ctl::DONE_COUNT, c(ctl::DONE_COUNT) + 1);
+    ++pending_done;
     set_status(base, st::DONE);
   }
 };
@@ -197,6 +207,7 @@ void reference_pass(DispatchBuffers& b, std::array<uint32_t, stats::WORDS>& stat
     const uint32_t end = std::min<uint64_t>(uint64_t{group} + workgroup_size, slots);
     for (uint32_t id = group; id < end; ++id) lane.step(id);
   }
+  lane.end_pass();
 }
 
 void ReferenceRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,

@@ -13,7 +13,7 @@ BenchReport bench_dispatch(const DispatchInputs& inputs, uint32_t warmup, uint32
   const DispatchOptions options = dispatch_options(inputs, stop);
   // The runner (device, context, kernel build) is made once and timed apart.
   const auto t0 = std::chrono::steady_clock::now();
-  auto runner = make_pass_runner(inputs.backend);
+  auto runner = make_pass_runner(backend_choice(inputs));
   BenchReport report;
   report.tool = "vyre bench";
   report.subject = ring_display_name(inputs);

@@ -10,12 +10,20 @@
 #include "vyre/replay_stream.h"
 #include "vyre/resource_map.h"
 #include "vyre/ring_spec.h"
+#include "vyre/user_opcodes.h"
 
 namespace vyre {
 
 std::vector<NamedInput> named_inputs(const DispatchInputs& in) {
   return {{"--ring", in.ring},           {"--ring-spec", in.ring_spec}, {"--control", in.control},
-          {"--debug-log", in.debug_log}, {"--io-queue", in.io_queue},   {"--resources", in.resources}};
+          {"--debug-log", in.debug_log}, {"--io-queue", in.io_queue},   {"--resources", in.resources},
+          {"--opcodes", in.opcodes}};
+}
+
+BackendChoice backend_choice(const DispatchInputs& in) {
+  BackendChoice choice = in.backend;
+  if (!in.opcodes.empty()) choice.opencl.opcodes = UserOpcodes::load(in.opcodes);
+  return choice;
 }
 
 Bytes load_optional_buffer(const std::string& path, const char* kind) {
@@ -70,6 +78,7 @@ DispatchOutcome run_dispatch_request(const DispatchRequest& request, std::stop_t
     throw Error::usage("--server runs the opencl backend", "drop --server or --backend reference");
   if (!request.server.empty() && !in.backend.opencl.device_selector.empty())
     throw Error::usage("the server chose its device when it started", "drop --device, or start a server on that device");
+  BackendChoice backend = backend_choice(in);
   CheckedBuffers buffers = load_dispatch_buffers(in);
   DispatchOptions options = dispatch_options(in, stop);
   // The run's time starts once the inputs are in memory: waiting for a slow
@@ -84,9 +93,8 @@ DispatchOutcome run_dispatch_request(const DispatchRequest& request, std::stop_t
   if (!request.server.empty()) {
     // Resource files are opened by the server: hand it absolute paths.
     for (auto& [id, file] : options.resources) file = std::filesystem::absolute(file).string();
-    out.result = dispatch_via_server(request.server, buffers, options);
+    out.result = dispatch_via_server(request.server, buffers, options, backend.opencl.opcodes.digest());
   } else {
-    BackendChoice backend = in.backend;
     backend.opencl.guard_bytes = request.guard_bytes;
     auto runner = make_pass_runner(backend);
     out.result = run_dispatch(*runner, std::move(buffers), options);

@@ -53,8 +53,9 @@ ReplayOutcome run_replay_request(const ReplayRequest& request, const RoundProgre
     return s;
   };
   ReplayOutcome out;
-  out.label = in.backend.label();
-  out.stream = replay_on(in.backend, &out.last);
+  const BackendChoice mine = backend_choice(in);
+  out.label = mine.label();
+  out.stream = replay_on(mine, &out.last);
   if (!request.compare.empty()) {
     std::error_code ec;
     if (std::filesystem::is_regular_file(request.compare, ec)) {
@@ -62,8 +63,9 @@ ReplayOutcome run_replay_request(const ReplayRequest& request, const RoundProgre
       out.other_label = request.compare;
     } else {
       BackendChoice theirs = parse_backend_spec(request.compare, "--compare");
-      theirs.opencl.use_cache = in.backend.opencl.use_cache;
-      theirs.opencl.workgroup_size = in.backend.opencl.workgroup_size;
+      theirs.opencl.use_cache = mine.opencl.use_cache;
+      theirs.opencl.workgroup_size = mine.opencl.workgroup_size;
+      theirs.opencl.opcodes = mine.opencl.opcodes;
       out.other = replay_on(theirs, nullptr);
       out.other_label = theirs.label();
     }

@@ -24,7 +24,13 @@ namespace stats {
 inline constexpr uint32_t FAULTS = 0;   // slots marked FAULT (cumulative)
 inline constexpr uint32_t WAITING = 1;  // WAIT_IO slots still waiting after the pass
 inline constexpr uint32_t IO_FULL = 2;  // LOAD_MISS lanes that found no EMPTY IO slot in the pass
-inline constexpr uint32_t WORDS = 4;
+// A pass's DONE_COUNT and METRICS increments wait here until every
+// work-group of the pass has run; the last group to finish moves them into
+// the control words (zero between passes).
+inline constexpr uint32_t GROUPS_DONE = 3;
+inline constexpr uint32_t PENDING_DONE = 4;
+inline constexpr uint32_t PENDING_METRICS = 5;
+inline constexpr uint32_t WORDS = PENDING_METRICS + protocol::control::METRICS_SLOTS;
 }  // namespace stats
 
 enum class DispatchMode { Once, Persistent };

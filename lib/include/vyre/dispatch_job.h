@@ -27,6 +27,7 @@ namespace vyre {
 // "-" is stdin, empty is "not given" (the default buffer then).
 struct DispatchInputs {
   std::string ring, ring_spec, control, debug_log, io_queue, resources;
+  std::string opcodes;  // user opcode bodies (OPS.cl) for the OpenCL backend
   BackendChoice backend;
   DispatchMode mode = DispatchMode::Once;
   uint32_t max_iterations = 1;  // per launch, persistent mode
@@ -40,6 +41,8 @@ Bytes load_optional_buffer(const std::string& path, const char* kind);
 // given and the defaults for the rest, checked once, errors naming the files.
 CheckedBuffers load_dispatch_buffers(const DispatchInputs& inputs);
 DispatchOptions dispatch_options(const DispatchInputs& inputs, std::stop_token stop);
+// The backend with the user opcodes of `opcodes` read in.
+BackendChoice backend_choice(const DispatchInputs& inputs);
 // The ring's file as messages and reports name it.
 std::string ring_display_name(const DispatchInputs& inputs);
 

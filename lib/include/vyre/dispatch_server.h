@@ -35,8 +35,10 @@ struct ServerOptions {
 uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop);
 
 // Runs a dispatch on the server at `socket_path`. Errors the server reports
-// come back as the same vyre::Error (message and exit code).
+// come back as the same vyre::Error (message and exit code). `opcodes` is
+// the digest of the user opcodes the caller expects (UserOpcodes::digest);
+// a server built with others refuses the dispatch.
 DispatchResult dispatch_via_server(const std::string& socket_path, const CheckedBuffers& buffers,
-                                   const DispatchOptions& options);
+                                   const DispatchOptions& options, const std::string& opcodes = "none");
 
 }  // namespace vyre

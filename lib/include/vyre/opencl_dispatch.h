@@ -7,6 +7,7 @@
 
 #include "vyre/dispatch.h"
 #include "vyre/opencl_device.h"
+#include "vyre/user_opcodes.h"
 
 namespace vyre {
 
@@ -15,6 +16,8 @@ namespace vyre {
 std::string megakernel_build_options();
 // The kernel source compiled into the library.
 const std::string& megakernel_source();
+// What is built for a device: the megakernel and the user opcodes' bodies.
+std::string megakernel_program(const UserOpcodes& opcodes);
 
 struct OpenClOptions {
   std::string device_selector;  // see select_device
@@ -25,6 +28,8 @@ struct OpenClOptions {
   // after the dispatch: a kernel write outside any buffer becomes a Backend
   // error naming the neighbouring buffer and the byte.
   uint32_t guard_bytes = 0;
+  // Bodies of user opcodes compiled into the megakernel (--opcodes OPS.cl).
+  UserOpcodes opcodes;
 };
 
 class OpenClRunner final : public PassRunner {

@@ -4,7 +4,9 @@
 // else ~/.cache/vyre. A damaged or stale entry is rebuilt, never fatal.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "vyre/opencl.h"
 #include "vyre/opencl_device.h"
@@ -18,6 +20,10 @@ struct BuiltProgram {
 };
 
 std::string program_cache_dir();
+
+// `#line LINE "FILE"` and a newline: the compiler's messages then name the
+// user's file and its own lines (the name's quotes and backslashes escaped).
+std::string line_directive(uint32_t line, std::string_view file);
 
 // Whose source a build compiles, for its error: "the megakernel" and a fix
 // for the project's own kernels, "the tasklet t.cl" and "fix the errors
