@@ -92,7 +92,7 @@ OpenClTasklet::OpenClTasklet(const std::string& source, const std::string& name,
     try {
       built = vyre::build_program(s_->ctx, s_->dev, full, "-cl-std=CL1.2", options.use_cache, origin);
     } catch (const vyre::Error& e) {
-      throw device_error(e.summary() + "Fix: " + e.fix());
+      throw device_error(e.summary() + ". Fix: " + e.fix());
     }
     s_->build_ms = built.build_ms;
     try {

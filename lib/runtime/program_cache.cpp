@@ -79,7 +79,7 @@ BuiltProgram build_program(const cl::Context& context, const SelectedDevice& dev
     } catch (const cl::Error&) {
       std::string log = build_log(program, device.device);
       while (!log.empty() && (log.back() == '\n' || log.back() == ' ')) log.pop_back();
-      throw Error::backend(origin.what + " failed to build for " + device.info.name + ":\n" + log + "\n", origin.fix);
+      throw Error::backend(origin.what + " failed to build for " + device.info.name + ":\n" + log, origin.fix);
     }
     out.program = program;
     if (use_cache) {

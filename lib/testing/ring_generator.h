@@ -10,7 +10,9 @@
 //   written by one slot only and read by no other slot;
 // - ATOMIC_ADD targets are their own words (additions commute);
 // - at most one BATCH_FENCE per ring (it writes observable 0);
-// - no slot writes SHUTDOWN, DONE_COUNT, the tenant table, METRICS or EPOCH;
+// - no slot writes SHUTDOWN, DONE_COUNT, the tenant table, METRICS or EPOCH
+//   (slots do read DONE_COUNT and METRICS: every backend gives a slot the
+//   value its pass started with);
 // - at most as many LOAD_MISS slots as IO slots, so none waits for a free
 //   IO slot.
 // What stays order-dependent is compared order-independently by the test:
@@ -66,6 +68,9 @@ class RingGenerator {
     read_words_.clear();
     for (int i = 0; i < 6; ++i)
       if (auto w = take_word()) read_words_.push_back(*w);
+    // The counters the pass updates: read, never written, by slots.
+    read_words_.push_back(protocol::control::DONE_COUNT);
+    read_words_.push_back(protocol::control::METRICS_BASE + r() % protocol::control::METRICS_SLOTS);
     fence_used_ = false;
     load_misses_ = 0;
     for (uint32_t id = 0; id < 4; ++id) g.resources[100 + id] = file_;  // ids 104.. are unknown
