@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
         DispatchBuffers b = base;  // every launch starts from the freshly published ring
         DispatchTimings t;
         std::array<uint32_t, stats::WORDS> st{};
-        runner.begin(b, t);
+        runner.begin(b, DispatchOptions{}, t);
         runner.launch(1, st, b, t);
         if (r == 0) {  // check the first run against the reference, untimed
           runner.end(b, t);

@@ -245,12 +245,29 @@ inline bool run_packed(const Buffers* b, const uint* args, uint tenant, uint slo
 typedef struct {
   __local uint* base;  // C_COUNT rows of ROW words
   uint spread;
+  // Two bytes per slot, what the host reads back instead of the ring:
+  // 0xFFFF for a slot the dispatch has not written, else its new status in
+  // bits 0..2 and, when its arg2 holds the IO slot q of a LOAD_MISS, bit 15
+  // and q in bits 8..13. A lane writes only its own slot's word.
+  __global ushort* change;
 } Counters;
 
 inline void count(const Counters* n, uint which) { atomic_inc(&n->base[which * ROW + n->spread]); }
 
+// The final status of a slot in this pass, in the ring and in its change word.
+inline void set_status(__global uint* slot, const Counters* n, uint status) {
+  slot[VYRE_STATUS_WORD] = status;
+  *n->change = (ushort)status;
+}
+
+// The same for a LOAD_MISS slot whose arg2 holds its IO slot q.
+inline void set_io_status(__global uint* slot, const Counters* n, uint status, uint q) {
+  slot[VYRE_STATUS_WORD] = status;
+  *n->change = (ushort)(0x8000u | (q << 8) | status);
+}
+
 inline void fault(__global uint* slot, const Counters* n) {
-  slot[VYRE_STATUS_WORD] = VYRE_SLOT_FAULT;
+  set_status(slot, n, VYRE_SLOT_FAULT);
   count(n, C_FAULTS);
 }
 
@@ -271,11 +288,11 @@ inline void load_miss_request(const Buffers* b, __global uint* slot, uint resour
     io[VYRE_IO_STATUS] = VYRE_SLOT_PUBLISHED;
     slot[VYRE_ARG0_WORD + 2] = q;
     mem_fence(CLK_GLOBAL_MEM_FENCE);
-    slot[VYRE_STATUS_WORD] = VYRE_SLOT_WAIT_IO;
+    set_io_status(slot, n, VYRE_SLOT_WAIT_IO, q);  // q < 64: the IO queue's poll window
     count(n, C_WAITING);
     return;
   }
-  slot[VYRE_STATUS_WORD] = VYRE_SLOT_PUBLISHED;  // queue full: retried next pass
+  set_status(slot, n, VYRE_SLOT_PUBLISHED);  // queue full: retried next pass
   count(n, C_IO_FULL);
 }
 
@@ -290,14 +307,16 @@ inline void load_miss_finish(const Buffers* b, __global uint* slot, uint opcode,
   if (status == VYRE_IO_STATUS_OK) {
     io[VYRE_IO_STATUS] = VYRE_SLOT_EMPTY;
     count(n, C_DONE);
-    slot[VYRE_STATUS_WORD] = VYRE_SLOT_DONE;
+    set_io_status(slot, n, VYRE_SLOT_DONE, q);
   } else if (status == VYRE_IO_STATUS_ERROR) {
     io[VYRE_IO_STATUS] = VYRE_SLOT_EMPTY;
-    fault(slot, n);
+    set_io_status(slot, n, VYRE_SLOT_FAULT, q);
+    count(n, C_FAULTS);
   } else if (status == VYRE_SLOT_PUBLISHED || status == VYRE_SLOT_CLAIMED) {
     count(n, C_WAITING);  // the host has not completed it yet
   } else {
-    fault(slot, n);  // nobody will ever complete it
+    set_io_status(slot, n, VYRE_SLOT_FAULT, q);  // nobody will ever complete it
+    count(n, C_FAULTS);
   }
 }
 
@@ -347,7 +366,7 @@ inline void lane_step(const Buffers* b, __global uint* ring, uint id, const Coun
   }
   count(n, C_DONE);
   mem_fence(CLK_GLOBAL_MEM_FENCE);
-  slot[VYRE_STATUS_WORD] = VYRE_SLOT_DONE;
+  set_status(slot, n, VYRE_SLOT_DONE);
 }
 
 // The sum of one row of sub-counters.
@@ -359,7 +378,7 @@ inline uint row_sum(__local const uint* row) {
 
 __kernel void vyre_megakernel(__global uint* control, uint control_words, __global uint* ring, uint slot_count,
                               __global uint* debug_log, uint debug_words, __global uint* io_queue, uint io_slots,
-                              __global uint* stats) {
+                              __global uint* stats, __global ushort* changes) {
   __local uint l_metrics[VYRE_METRICS_SLOTS * ROW];
   __local uint l_counts[C_COUNT * ROW];
   __local uint l_shutdown, l_last;
@@ -367,7 +386,7 @@ __kernel void vyre_megakernel(__global uint* control, uint control_words, __glob
   const uint lsize = get_local_size(0);
   const uint id = get_global_id(0);
   Buffers b = {control, control_words, debug_log, debug_words, io_queue, io_slots, l_metrics, lid % SPREAD};
-  Counters n = {l_counts, lid % SPREAD};
+  Counters n = {l_counts, lid % SPREAD, changes + min(id, slot_count)};
   for (uint i = lid; i < VYRE_METRICS_SLOTS * ROW; i += lsize) l_metrics[i] = 0;
   for (uint i = lid; i < C_COUNT * ROW; i += lsize) l_counts[i] = 0;
   if (lid == 0) l_shutdown = control[VYRE_CTL_SHUTDOWN];

@@ -47,7 +47,7 @@ DispatchResult run_dispatch(PassRunner& runner, CheckedBuffers checked, const Di
   DispatchResult result;
   std::array<uint32_t, stats::WORDS> st{};
   runner.set_cancel(options.cancel);
-  runner.begin(buffers, result.timings);
+  runner.begin(buffers, options, result.timings);
   const uint32_t iterations = options.mode == DispatchMode::Once ? 1 : options.max_iterations;
   const uint64_t io_slots = buffers.io_queue.size() / protocol::io::IO_SLOT_BYTES;
   // Each launch after the first finishes every waiting slot and gives each

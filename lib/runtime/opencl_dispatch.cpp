@@ -4,8 +4,11 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "vyre/detail/words.h"
 #include "vyre/error.h"
+#include "vyre/pinned_memory.h"
 #include "vyre/program_cache.h"
+#include "host_parallel.h"
 
 namespace vyre {
 
@@ -105,7 +108,15 @@ struct OpenClRunner::State {
   uint32_t workgroup_size = 0;
   bool build_reported = false;
   double device_ms = 0;
-  cl::Buffer control, ring, debug_log, io_queue, stats;
+  cl::Buffer control, ring, debug_log, io_queue, stats, changes;
+  // Device buffers are kept from one dispatch to the next and grow when a
+  // larger one comes: allocating 64 MiB per dispatch costs more than its
+  // kernel. A dispatch binds only the sizes it uses.
+  std::array<size_t, 6> capacity{};
+  // Pinned host memory: the ring's upload stages through `upload`, the
+  // change bytes come back into `readback`, `kept` holds keep_start's ring.
+  PinnedMemory upload, readback, kept;
+  size_t kept_size = 0;
   uint32_t slot_count = 0;
   uint32_t guard_bytes = 0;
   std::stop_token cancel;
@@ -172,7 +183,16 @@ std::string OpenClRunner::build_log() const {
   }
 }
 
-void OpenClRunner::begin(DispatchBuffers& b, DispatchTimings& timings) {
+void OpenClRunner::keep_start(const DispatchBuffers& start) {
+  cl_call("pinned memory", [&] {
+    s_->kept.reserve(s_->context, s_->queue, start.ring.size());
+    return 0;
+  });
+  detail::parallel_copy(s_->kept.data(), start.ring.data(), start.ring.size());
+  s_->kept_size = start.ring.size();
+}
+
+void OpenClRunner::begin(DispatchBuffers& b, const DispatchOptions& options, DispatchTimings& timings) {
   if (!s_->build_reported) {
     timings.device_ms = s_->device_ms;
     timings.build_ms = s_->built.build_ms;
@@ -183,26 +203,52 @@ void OpenClRunner::begin(DispatchBuffers& b, DispatchTimings& timings) {
   s_->slot_count = b.slot_count();
   if (s_->guard_bytes > 0) {
     begin_guarded(b);
-    timings.transfer_ms += ms_since(t0);
-    return;
-  }
-  cl_call("buffer upload", [&] {
-    auto make = [&](Bytes& bytes) {
+  } else {
+    cl_call("buffer upload", [&] {
       // Buffers are at least 64 bytes (a zero-slot ring still needs a buffer
       // to bind); only the host's own bytes are copied in, the kernel never
       // reads past the sizes it is given.
-      cl::Buffer buf(s_->context, CL_MEM_READ_WRITE, std::max<size_t>(bytes.size(), 64));
-      if (!bytes.empty()) s_->queue.enqueueWriteBuffer(buf, CL_TRUE, 0, bytes.size(), bytes.data());
-      return buf;
-    };
-    s_->control = make(b.control);
-    s_->ring = make(b.ring);
-    s_->debug_log = make(b.debug_log);
-    s_->io_queue = make(b.io_queue);
-    s_->stats = cl::Buffer(s_->context, CL_MEM_READ_WRITE, stats::WORDS * 4);
+      auto bind = [&](size_t which, cl::Buffer& buffer, size_t size) {
+        size = std::max<size_t>(size, 64);
+        if (s_->capacity[which] < size) {
+          buffer = cl::Buffer(s_->context, CL_MEM_READ_WRITE, size);
+          s_->capacity[which] = size;
+        }
+      };
+      bind(0, s_->control, b.control.size());
+      bind(1, s_->ring, b.ring.size());
+      bind(2, s_->debug_log, b.debug_log.size());
+      bind(3, s_->io_queue, b.io_queue.size());
+      bind(4, s_->stats, stats::WORDS * 4);
+      bind(5, s_->changes, size_t{s_->slot_count} * 2);
+      s_->queue.enqueueWriteBuffer(s_->control, CL_FALSE, 0, b.control.size(), b.control.data());
+      s_->queue.enqueueWriteBuffer(s_->debug_log, CL_FALSE, 0, b.debug_log.size(), b.debug_log.data());
+      s_->queue.enqueueFillBuffer(s_->changes, uint8_t{0xFF}, 0, std::max<size_t>(size_t{s_->slot_count} * 2, 2));
+      return 0;
+    });
+    upload_ring(b, options.start_is_kept);
+  }
+  timings.upload_ms += ms_since(t0);
+  timings.transfer_ms += ms_since(t0);
+}
+
+// The ring is most of what crosses the bus: it goes from pinned memory, the
+// kept start or a copy made by all cores, in one DMA.
+void OpenClRunner::upload_ring(const DispatchBuffers& b, bool start_is_kept) {
+  if (b.ring.empty()) return;
+  const uint8_t* from = s_->kept.data();
+  if (!start_is_kept || s_->kept_size != b.ring.size()) {
+    cl_call("pinned memory", [&] {
+      s_->upload.reserve(s_->context, s_->queue, b.ring.size());
+      return 0;
+    });
+    detail::parallel_copy(s_->upload.data(), b.ring.data(), b.ring.size());
+    from = s_->upload.data();
+  }
+  cl_call("ring upload", [&] {
+    s_->queue.enqueueWriteBuffer(s_->ring, CL_TRUE, 0, b.ring.size(), from);
     return 0;
   });
-  timings.transfer_ms += ms_since(t0);
 }
 
 void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& st, DispatchBuffers& b,
@@ -231,6 +277,7 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
       k.setArg(6, s_->io_queue);
       k.setArg(7, static_cast<cl_uint>(b.io_queue.size() / p::io::IO_SLOT_BYTES));
       k.setArg(8, s_->stats);
+      k.setArg(9, s_->changes);
       return 0;
     });
   }
@@ -270,6 +317,18 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
 
 void OpenClRunner::set_cancel(std::stop_token token) { s_->cancel = std::move(token); }
 
+std::optional<TransferRates> OpenClRunner::measure_bus(size_t bytes) {
+  return cl_call("bus bandwidth", [&] { return measure_pinned_bandwidth(s_->context, s_->queue, bytes); });
+}
+
+std::pair<uint64_t, uint64_t> OpenClRunner::bytes_moved(const DispatchBuffers& b) const {
+  // Up: every buffer, and per launch the IO queue and the stats words; down:
+  // the change words, control, debug log, IO queue and stats.
+  const uint64_t small = b.io_queue.size() + stats::WORDS * 4;
+  return {b.control.size() + b.ring.size() + b.debug_log.size() + small,
+          uint64_t{b.slot_count()} * 2 + b.control.size() + b.debug_log.size() + small};
+}
+
 void OpenClRunner::begin_guarded(DispatchBuffers& b) {
   cl_call("guarded buffer upload", [&] {
     // Sub-buffer origins must be aligned to the device's base address alignment.
@@ -303,6 +362,10 @@ void OpenClRunner::begin_guarded(DispatchBuffers& b) {
     s_->debug_log = sub(s_->regions[2]);
     s_->io_queue = sub(s_->regions[3]);
     s_->stats = sub(s_->regions[4]);
+    // The change bytes stay outside the arena: guard mode reads the whole
+    // ring back to check it.
+    s_->changes = cl::Buffer(s_->context, CL_MEM_READ_WRITE, std::max<size_t>(size_t{b.slot_count()} * 2, 64));
+    s_->queue.enqueueFillBuffer(s_->changes, uint8_t{0xFF}, 0, std::max<size_t>(size_t{b.slot_count()} * 2, 2));
     return 0;
   });
 }
@@ -335,13 +398,45 @@ void OpenClRunner::end(DispatchBuffers& b, DispatchTimings& timings) {
   const auto t0 = std::chrono::steady_clock::now();
   cl_call("readback", [&] {
     s_->queue.enqueueReadBuffer(s_->control, CL_FALSE, 0, b.control.size(), b.control.data());
-    if (!b.ring.empty()) s_->queue.enqueueReadBuffer(s_->ring, CL_FALSE, 0, b.ring.size(), b.ring.data());
     s_->queue.enqueueReadBuffer(s_->debug_log, CL_FALSE, 0, b.debug_log.size(), b.debug_log.data());
     s_->queue.enqueueReadBuffer(s_->io_queue, CL_TRUE, 0, b.io_queue.size(), b.io_queue.data());
     return 0;
   });
-  if (s_->guard_bytes > 0) check_guards();
+  if (s_->guard_bytes > 0) {
+    cl_call("readback", [&] {
+      if (!b.ring.empty()) s_->queue.enqueueReadBuffer(s_->ring, CL_TRUE, 0, b.ring.size(), b.ring.data());
+      return 0;
+    });
+    check_guards();
+  } else {
+    read_back_ring(b);
+  }
+  timings.readback_ms += ms_since(t0);
   timings.transfer_ms += ms_since(t0);
+}
+
+// Only a slot's status and, for LOAD_MISS, its arg2 can change in a
+// dispatch: the kernel writes a change word per slot (megakernel.cl), and
+// the host writes them into its copy of the ring, a 32nd of the bytes.
+void OpenClRunner::read_back_ring(DispatchBuffers& b) {
+  const size_t slots = s_->slot_count;
+  if (slots == 0) return;
+  cl_call("readback", [&] {
+    s_->readback.reserve(s_->context, s_->queue, slots * 2);
+    s_->queue.enqueueReadBuffer(s_->changes, CL_TRUE, 0, slots * 2, s_->readback.data());
+    return 0;
+  });
+  const uint8_t* change = s_->readback.data();
+  uint8_t* ring = b.ring.data();
+  detail::parallel_for(slots, size_t{1} << 16, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      const uint16_t c = static_cast<uint16_t>(change[2 * i] | change[2 * i + 1] << 8);
+      if (c == 0xFFFF) continue;
+      uint8_t* slot = ring + i * p::SLOT_BYTES;
+      detail::store_u32(slot + 4 * p::STATUS_WORD, c & 0x7u);
+      if (c & 0x8000) detail::store_u32(slot + 4 * (p::ARG0_WORD + 2), (c >> 8) & 0x3Fu);
+    }
+  });
 }
 
 }  // namespace vyre

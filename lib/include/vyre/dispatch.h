@@ -10,6 +10,8 @@
 #include <stop_token>
 #include <string_view>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,9 @@ struct DispatchOptions {
   ResourceMap resources;
   // Checked between launches: a stop request ends the dispatch with an error.
   std::stop_token cancel;
+  // The caller's ring is the one it gave PassRunner::keep_start: a runner
+  // that keeps starting buffers uploads from its own copy (pinned memory).
+  bool start_is_kept = false;
 };
 
 struct IoServiced {
@@ -59,7 +64,10 @@ struct IoServiced {
 
 struct DispatchTimings {
   double device_ms = 0;  // choosing the device and creating its context
-  double build_ms = 0, transfer_ms = 0, kernel_ms = 0, total_ms = 0;
+  double build_ms = 0;
+  double transfer_ms = 0;  // upload_ms + readback_ms + the IO pump's small transfers
+  double upload_ms = 0, readback_ms = 0;
+  double kernel_ms = 0, total_ms = 0;
   bool build_cache_hit = false;
 };
 
@@ -78,6 +86,11 @@ struct DispatchResult {
   uint32_t io_stalled_waiting = 0, io_stalled_queue_full = 0;
 };
 
+// The bus's speed between pinned host memory and a device.
+struct TransferRates {
+  double host_to_device_gbps = 0, device_to_host_gbps = 0;
+};
+
 // One launch of a backend over the buffers: `iterations` passes of every
 // lane (1 in once mode). Implementations update the buffers and `stats`.
 class PassRunner {
@@ -86,12 +99,28 @@ class PassRunner {
   virtual std::string backend_name() const = 0;
   virtual std::string device_name() const = 0;
   virtual uint32_t workgroup_size() const = 0;
+  // Starting buffers the caller will dispatch again and again (a bench): a
+  // runner may keep a copy where its uploads are fastest. A dispatch with
+  // DispatchOptions::start_is_kept then starts from that copy.
+  virtual void keep_start(const DispatchBuffers& start) { (void)start; }
   // Upload buffers once before the first launch and read them back after
   // the last; between launches only the IO queue and stats move.
-  virtual void begin(DispatchBuffers& buffers, DispatchTimings& timings) = 0;
+  virtual void begin(DispatchBuffers& buffers, const DispatchOptions& options, DispatchTimings& timings) = 0;
   virtual void launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,
                       DispatchTimings& timings) = 0;
   virtual void end(DispatchBuffers& buffers, DispatchTimings& timings) = 0;
+  // The bus's speed for `bytes` each way, measured now; nullopt for a
+  // backend without a bus (the reference interpreter).
+  virtual std::optional<TransferRates> measure_bus(size_t bytes) {
+    (void)bytes;
+    return std::nullopt;
+  }
+  // The bytes a dispatch of `buffers` moves each way, as this runner moves
+  // them (the OpenCL runner brings back two bytes a slot, not the ring).
+  virtual std::pair<uint64_t, uint64_t> bytes_moved(const DispatchBuffers& buffers) const {
+    (void)buffers;
+    return {0, 0};
+  }
   // A runner that can stop inside a launch checks this token (the OpenCL
   // runner between the bounded kernels it splits a launch into).
   virtual void set_cancel(std::stop_token token) { (void)token; }

@@ -44,14 +44,19 @@ class OpenClRunner final : public PassRunner {
   bool build_cache_hit() const;
   // The compiler's log of the last build (warnings, or driver statistics).
   std::string build_log() const;
-  void begin(DispatchBuffers& buffers, DispatchTimings& timings) override;
+  void keep_start(const DispatchBuffers& start) override;
+  void begin(DispatchBuffers& buffers, const DispatchOptions& options, DispatchTimings& timings) override;
   void launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,
               DispatchTimings& timings) override;
   void end(DispatchBuffers& buffers, DispatchTimings& timings) override;
   void set_cancel(std::stop_token token) override;
+  std::optional<TransferRates> measure_bus(size_t bytes) override;
+  std::pair<uint64_t, uint64_t> bytes_moved(const DispatchBuffers& buffers) const override;
 
  private:
   void begin_guarded(DispatchBuffers& buffers);
+  void upload_ring(const DispatchBuffers& buffers, bool start_is_kept);
+  void read_back_ring(DispatchBuffers& buffers);
   void check_guards();
   struct State;
   std::unique_ptr<State> s_;

@@ -21,7 +21,7 @@ class ReferenceRunner final : public PassRunner {
   std::string backend_name() const override { return "reference"; }
   std::string device_name() const override { return "CPU reference interpreter"; }
   uint32_t workgroup_size() const override { return workgroup_size_; }
-  void begin(DispatchBuffers&, DispatchTimings&) override {}
+  void begin(DispatchBuffers&, const DispatchOptions&, DispatchTimings&) override {}
   void launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,
               DispatchTimings& timings) override;
   void end(DispatchBuffers&, DispatchTimings&) override {}
