@@ -13,6 +13,7 @@ Runner setup_bench(CLI::App& cmd) {
   add_dispatch_flags(cmd, o->inputs, true);
   add_bench_output_options(cmd, o->out, 20, 2);
   return [o](std::stop_token stop) {
+    apply_server_environment(o->inputs, false);
     BenchWriter writer(o->out);
     Progress progress("vyre bench: run", o->out.quiet);
     const BenchReport report =

@@ -47,12 +47,9 @@ Runner setup_dispatch(CLI::App& cmd) {
   cmd.add_option("--record-capacity", o->request.record_capacity, "Records of a log that --record creates (it then wraps)")
       ->check(whole_number(1, protocol::replay::MAX_REPLAY_RECORDS))
       ->capture_default_str();
-  cmd.add_option("--server", o->request.server, "Run on the `vyre serve` at this socket (default $VYRE_SERVER when set)");
   return [o](std::stop_token stop) {
     DispatchRequest request = o->request;
-    if (request.server.empty() && request.inputs.backend.backend == Backend::OpenCl &&
-        request.inputs.backend.opencl.device_selector.empty())
-      if (const char* env = std::getenv("VYRE_SERVER"); env && *env) request.server = env;
+    apply_server_environment(request.inputs, request.guard_bytes != 0);
     // Every output is declared before anything runs, and all are written
     // together at the end: a failed dispatch replaces none of them.
     OutputSet outputs;

@@ -1,5 +1,9 @@
 #include "dispatch_flags.h"
 
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+
 namespace vyre::cli {
 
 void add_dispatch_flags(CLI::App& cmd, DispatchInputs& in, bool with_ring) {
@@ -27,6 +31,27 @@ void add_dispatch_flags(CLI::App& cmd, DispatchInputs& in, bool with_ring) {
   cmd.add_option("--opcodes", in.opcodes,
                  "OpenCL C bodies of user opcodes, VYRE_OPCODE(N) { ... } (see vyre-opcodes(7); OpenCL backend)");
   add_no_cache_flag(cmd, in.backend.opencl.use_cache);
+  cmd.add_option("--server", in.server,
+                 "Run on the `vyre serve` at this socket, or auto: a private server started on first use (default "
+                 "$VYRE_SERVER when set)");
+}
+
+void apply_server_environment(DispatchInputs& in, bool local_only) {
+  if (const char* idle = std::getenv("VYRE_SERVER_IDLE_EXIT"); idle && *idle) {
+    uint32_t seconds = 0;
+    const char* end = idle + std::strlen(idle);
+    const auto [ptr, ec] = std::from_chars(idle, end, seconds);
+    if (ec != std::errc() || ptr != end || seconds == 0 || seconds > 86400)
+      throw Error::usage(std::string("VYRE_SERVER_IDLE_EXIT=") + idle + " is not a number of seconds from 1 to 86400",
+                         "set it to, say, 60, or unset it");
+    in.server_idle_exit = std::chrono::seconds(seconds);
+  }
+  if (!in.server.empty() || local_only || in.backend.backend != Backend::OpenCl) return;
+  const char* env = std::getenv("VYRE_SERVER");
+  if (env == nullptr || *env == '\0') return;
+  // A server at a fixed socket chose its device when it started: --device
+  // runs here instead. An auto server is chosen by the device flags.
+  if (std::string_view(env) == "auto" || in.backend.opencl.device_selector.empty()) in.server = env;
 }
 
 }  // namespace vyre::cli

@@ -40,6 +40,7 @@ Runner setup_replay(CLI::App& cmd) {
   cmd.add_option("--out-dir", o->out_dir, "Write the buffers left by the last round here");
   cmd.add_flag("-q,--quiet", o->quiet, "No progress on stderr");
   return [o](std::stop_token stop) {
+    apply_server_environment(o->request.inputs, false);
     OutputSet outputs;
     const size_t main = outputs.add(o->output, OutputKind::Text, "-o");
     std::optional<BufferDirectory> out_dir;

@@ -1,5 +1,7 @@
 #include "vyre/backend.h"
 
+#include "vyre/remote_runner.h"
+
 #include "vyre/error.h"
 #include "vyre/reference_interpreter.h"
 
@@ -35,6 +37,7 @@ std::unique_ptr<PassRunner> make_pass_runner(const BackendChoice& c) {
                        "use an OpenCL device, such as PoCL on a machine without a GPU (--backend opencl)");
   if (c.backend == Backend::Reference)
     return std::make_unique<ReferenceRunner>(c.opencl.workgroup_size ? c.opencl.workgroup_size : 256);
+  if (!c.server.empty()) return std::make_unique<RemoteRunner>(c.server, c.opencl, c.server_log);
   return std::make_unique<OpenClRunner>(c.opencl);
 }
 

@@ -3,190 +3,197 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <thread>
 
-#include <nlohmann/json.hpp>
-
-#include "vyre/detail/words.h"
+#include "host_parallel.h"
+#include "server_messages.h"
 #include "vyre/error.h"
 
 namespace vyre {
 
-// The messages' JSON: one definition serves both directions.
-NLOHMANN_JSON_SERIALIZE_ENUM(DispatchMode, {{DispatchMode::Once, "once"}, {DispatchMode::Persistent, "persistent"}})
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(IoServiced, pass, io_slot, resource_id, file, ok, bytes, error)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DispatchTimings, device_ms, build_ms, transfer_ms, kernel_ms, total_ms,
-                                   build_cache_hit)
-// Everything but the buffers, which travel as binary after the JSON.
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DispatchResult, faults, passes, launches, io, timings, backend, device,
-                                   workgroup_size, io_stalled_waiting, io_stalled_queue_full)
+using nlohmann::json;
+using detail::Fd;
 
 namespace {
 
-using nlohmann::json;
-constexpr char kMagic[4] = {'V', 'Y', 'R', 'S'};
-constexpr uint32_t kVersion = 1;
-constexpr uint64_t kMaxJson = 16u << 20;
-// Larger than any buffer a dispatch accepts (a 1,048,576-slot ring is 64 MiB).
-constexpr uint64_t kMaxBuffer = 1ull << 32;
-
-class Fd {
+// Requests `source` when the client hangs up while a launch runs, so that
+// a client stopped by a signal does not leave a long launch running here.
+class HangupWatch {
  public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
+  HangupWatch(int fd, std::stop_source source) : done_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    thread_ = std::thread([fd, source, done = done_.get()]() mutable {
+      pollfd p[2] = {{fd, POLLRDHUP, 0}, {done, POLLIN, 0}};
+      while (::poll(p, 2, -1) < 0 && errno == EINTR) {
+      }
+      if (p[0].revents & (POLLRDHUP | POLLHUP | POLLERR)) source.request_stop();
+    });
   }
-  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    std::swap(fd_, o.fd_);
-    return *this;
+  ~HangupWatch() {
+    const uint64_t one = 1;
+    [[maybe_unused]] const ssize_t n = ::write(done_.get(), &one, sizeof one);
+    thread_.join();
   }
-  int get() const { return fd_; }
+  HangupWatch(const HangupWatch&) = delete;
+  HangupWatch& operator=(const HangupWatch&) = delete;
 
  private:
+  Fd done_;
+  std::thread thread_;
+};
+
+Bytes take_buffer(std::vector<Bytes>& buffers, size_t i) { return i < buffers.size() ? std::move(buffers[i]) : Bytes{}; }
+
+// One client's session: messages answered in order until it closes.
+class Session {
+ public:
+  Session(OpenClRunner& runner, const ServerOptions& options, int fd, std::stop_token server_stop)
+      : runner_(runner), options_(options), fd_(fd), on_server_stop_(server_stop, [this] { cancel_.request_stop(); }) {}
+
+  // The dispatches completed (end messages answered).
+  uint64_t served() const { return served_; }
+
+  void run(int wake_fd) {
+    const std::string& path = options_.socket_path;
+    for (;;) {
+      pollfd p[2] = {{fd_, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+      if (::poll(p, 2, -1) < 0 && errno != EINTR) return;
+      if (p[1].revents & POLLIN) return;  // the server is stopping
+      if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      std::optional<detail::Message> m = detail::recv_message(fd_, path);
+      if (!m) return;
+      json reply = {{"ok", true}};
+      std::vector<Bytes> out;
+      try {
+        answer(*m, reply, out);
+      } catch (const Error& e) {
+        reply = {{"ok", false}, {"kind", e.variant()}, {"message", e.what()}};
+        out.clear();
+      } catch (const cl::Error& e) {  // below an OpenClRunner call that did not wrap it
+        reply = {{"ok", false}, {"kind", "BackendError"}, {"message", std::string("OpenCL: ") + e.what()}};
+        out.clear();
+      } catch (const json::exception& e) {
+        reply = {{"ok", false}, {"kind", "InvalidInput"}, {"message", path + ": a malformed request: " + e.what()}};
+        out.clear();
+      }
+      std::vector<std::span<const uint8_t>> spans(out.begin(), out.end());
+      detail::send_message(fd_, reply, spans, path);
+      if (options_.max_requests != 0 && served_ >= options_.max_requests) return;
+    }
+  }
+
+ private:
+  void answer(detail::Message& m, json& reply, std::vector<Bytes>& out) {
+    const std::string op = m.header.at("op").get<std::string>();
+    if (op == "hello") return hello(m.header, reply);
+    if (!greeted_) throw Error::invalid_input(options_.socket_path, "a request before hello", "use vyre of the same version");
+    if (op == "keep_start") {
+      CheckedBuffers start(buffers_of(m.buffers));
+      runner_.keep_start(start.get());
+      kept_ring_ = std::move(start).take().ring;
+    } else if (op == "begin") {
+      const bool kept = m.header.at("start_is_kept").get<bool>();
+      DispatchBuffers b = buffers_of(m.buffers);
+      if (kept) {
+        // The kept ring comes from keep_start; the runner uploads it from
+        // its own copy, this one receives the changes.
+        b.ring.resize(kept_ring_.size());
+        detail::parallel_copy(b.ring.data(), kept_ring_.data(), kept_ring_.size());
+      }
+      CheckedBuffers checked(std::move(b));  // checked where the buffers enter this process
+      buffers_ = std::move(checked).take();
+      DispatchOptions o;
+      o.start_is_kept = kept;
+      DispatchTimings t;
+      runner_.set_cancel(cancel_.get_token());
+      runner_.begin(buffers_, o, t);
+      begun_ = true;
+      reply["timings"] = t;
+    } else if (op == "launch") {
+      if (!begun_) throw Error::invalid_input(options_.socket_path, "a launch before begin", "use vyre of the same version");
+      std::array<uint32_t, stats::WORDS> st = m.header.at("stats").get<std::array<uint32_t, stats::WORDS>>();
+      Bytes io = take_buffer(m.buffers, 0);
+      if (io.size() != buffers_.io_queue.size())
+        throw Error::invalid_input(options_.socket_path, "an IO queue of another size than the dispatch's", "check the client");
+      buffers_.io_queue = std::move(io);
+      DispatchTimings t;
+      {
+        HangupWatch watch(fd_, cancel_);
+        runner_.launch(m.header.at("iterations").get<uint32_t>(), st, buffers_, t);
+      }
+      reply["stats"] = st;
+      reply["timings"] = t;
+      out.push_back(std::move(buffers_.io_queue));
+      buffers_.io_queue.resize(out.back().size());
+    } else if (op == "end") {
+      if (!begun_) throw Error::invalid_input(options_.socket_path, "an end before begin", "use vyre of the same version");
+      DispatchTimings t;
+      runner_.end(buffers_, t);
+      begun_ = false;
+      reply["timings"] = t;
+      out = {std::move(buffers_.control), std::move(buffers_.ring), std::move(buffers_.debug_log),
+             std::move(buffers_.io_queue)};
+      ++served_;
+    } else if (op == "bus") {
+      const std::optional<TransferRates> rates = runner_.measure_bus(m.header.at("bytes").get<size_t>());
+      reply["rates"] = rates ? json(*rates) : json(nullptr);
+    } else if (op == "bytes_moved") {
+      const auto [up, down] = runner_.bytes_moved(m.header.at("sizes").get<BufferSizes>());
+      reply["up"] = up;
+      reply["down"] = down;
+    } else {
+      throw Error::invalid_input(options_.socket_path, "an unknown request \"" + op + "\"", "use vyre of the same version");
+    }
+  }
+
+  void hello(const json& h, json& reply) {
+    const OpenClOptions& d = options_.device;
+    if (h.at("opcodes").get<std::string>() != d.opcodes.digest())
+      throw Error::usage("the server at " + options_.socket_path + " runs " +
+                             (d.opcodes.empty() ? std::string("no user opcodes")
+                                                : "the user opcodes of " + d.opcodes.name()) +
+                             ", not the ones this dispatch asks for",
+                         "start `vyre serve` with the same --opcodes file, or drop --server");
+    const uint32_t wg = h.at("workgroup_size").get<uint32_t>();
+    if (wg != 0 && wg != runner_.workgroup_size())
+      throw Error::usage("the server runs work-groups of " + std::to_string(runner_.workgroup_size()) + ", not " +
+                             std::to_string(wg),
+                         "start the server with --workgroup-size " + std::to_string(wg));
+    greeted_ = true;
+    reply["device"] = runner_.device_name();
+    reply["workgroup_size"] = runner_.workgroup_size();
+  }
+
+  static DispatchBuffers buffers_of(std::vector<Bytes>& b) {
+    return {take_buffer(b, 0), take_buffer(b, 1), take_buffer(b, 2), take_buffer(b, 3)};
+  }
+
+  OpenClRunner& runner_;
+  const ServerOptions& options_;
   int fd_;
+  std::stop_source cancel_;
+  std::stop_callback<std::function<void()>> on_server_stop_;
+  bool greeted_ = false, begun_ = false;
+  DispatchBuffers buffers_;
+  Bytes kept_ring_;
+  uint64_t served_ = 0;
 };
-
-Error socket_error(const std::string& path, const std::string& what) {
-  return Error::io(path, what + ": " + std::strerror(errno), "check the socket path and that the server is running");
-}
-
-void send_all(int fd, const void* data, size_t size, const std::string& path) {
-  const auto* p = static_cast<const uint8_t*>(data);
-  while (size > 0) {
-    const ssize_t n = ::send(fd, p, size, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw socket_error(path, "send failed");
-    p += n;
-    size -= static_cast<size_t>(n);
-  }
-}
-
-void recv_all(int fd, void* data, size_t size, const std::string& path) {
-  auto* p = static_cast<uint8_t*>(data);
-  while (size > 0) {
-    const ssize_t n = ::recv(fd, p, size, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n == 0) throw Error::io(path, "the peer closed the connection mid-message", "retry; check the server's log");
-    if (n < 0) throw socket_error(path, "recv failed");
-    p += n;
-    size -= static_cast<size_t>(n);
-  }
-}
-
-void send_message(int fd, const json& header, const std::vector<const Bytes*>& buffers, const std::string& path) {
-  const std::string text = header.dump();
-  uint8_t head[20];
-  std::memcpy(head, kMagic, 4);
-  detail::store_u32(head + 4, kVersion);
-  detail::store_u64(head + 8, text.size());
-  detail::store_u32(head + 16, static_cast<uint32_t>(buffers.size()));
-  // The count goes after the JSON on the wire; assemble in order.
-  send_all(fd, head, 16, path);
-  send_all(fd, text.data(), text.size(), path);
-  send_all(fd, head + 16, 4, path);
-  for (const Bytes* b : buffers) {
-    uint8_t len[8];
-    detail::store_u64(len, b->size());
-    send_all(fd, len, 8, path);
-    send_all(fd, b->data(), b->size(), path);
-  }
-}
-
-json recv_message(int fd, std::vector<Bytes>& buffers, const std::string& path) {
-  uint8_t head[16];
-  recv_all(fd, head, 16, path);
-  if (std::memcmp(head, kMagic, 4) != 0 || detail::load_u32(head + 4) != kVersion)
-    throw Error::invalid_input(path, "not a vyre dispatch server message (magic or version)",
-                               "use a vyre serve of the same vyre-tools version");
-  const uint64_t json_len = detail::load_u64(head + 8);
-  if (json_len > kMaxJson) throw Error::invalid_input(path, "message header too large", "check the peer");
-  std::string text(json_len, '\0');
-  recv_all(fd, text.data(), json_len, path);
-  uint8_t count_bytes[4];
-  recv_all(fd, count_bytes, 4, path);
-  const uint32_t count = detail::load_u32(count_bytes);
-  if (count > 4) throw Error::invalid_input(path, "more than 4 buffers in a message", "check the peer");
-  buffers.assign(count, {});
-  for (auto& b : buffers) {
-    uint8_t len[8];
-    recv_all(fd, len, 8, path);
-    const uint64_t n = detail::load_u64(len);
-    if (n > kMaxBuffer) throw Error::invalid_input(path, "buffer of " + std::to_string(n) + " bytes", "check the peer");
-    b.resize(n);
-    recv_all(fd, b.data(), n, path);
-  }
-  return json::parse(text);
-}
-
-sockaddr_un address_of(const std::string& path) {
-  sockaddr_un a{};
-  a.sun_family = AF_UNIX;
-  if (path.size() >= sizeof a.sun_path)
-    throw Error::usage("socket path " + path + " is too long for a Unix socket", "use a shorter path");
-  std::memcpy(a.sun_path, path.c_str(), path.size() + 1);
-  return a;
-}
-
-Fd connect_to(const std::string& path) {
-  Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (fd.get() < 0) throw socket_error(path, "socket failed");
-  const sockaddr_un a = address_of(path);
-  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0)
-    throw Error::io(path, std::string("no dispatch server answers: ") + std::strerror(errno),
-                    "start one with `vyre serve --socket " + path + "`");
-  return fd;
-}
-
-// What a request carries besides the buffers: the dispatch options that
-// cross the socket (the stop token and the runner stay on their side).
-struct ServerRequest {
-  DispatchMode mode = DispatchMode::Once;
-  uint32_t max_iterations = 1;
-  uint32_t workgroup_size = 0;
-  ResourceMap resources;
-  std::string opcodes = "none";  // the digest of the user opcodes the client expects
-};
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ServerRequest, mode, max_iterations, workgroup_size, resources, opcodes)
 
 }  // namespace
+
+bool dispatch_server_answers(const std::string& socket_path) { return detail::server_answers(socket_path); }
 
 uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop) {
   const std::string& path = options.socket_path;
   OpenClRunner runner(options.device);
-  // A live server on the path is an error; a stale socket file is replaced.
-  try {
-    connect_to(path);
-    throw Error::usage("a dispatch server already listens on " + path, "stop it or choose another --socket");
-  } catch (const Error& e) {
-    if (e.kind() == ErrorKind::Usage) throw;
-  }
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) == 0) {
-    if (!S_ISSOCK(st.st_mode))
-      throw Error::usage(path + " exists and is not a socket", "choose another --socket path");
-    ::unlink(path.c_str());
-  }
-  Fd listener(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (listener.get() < 0) throw socket_error(path, "socket failed");
-  const sockaddr_un a = address_of(path);
-  const mode_t old_mask = ::umask(0077);  // owner-only: the socket runs code on this user's device
-  const int bound = ::bind(listener.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a);
-  ::umask(old_mask);
-  if (bound != 0)
-    throw Error::io(path, std::string("cannot listen here: ") + std::strerror(errno),
-                    "choose a --socket path in a directory you can write");
-  if (::listen(listener.get(), 8) != 0) throw socket_error(path, "listen failed");
+  Fd listener = detail::listen_on(path);
   if (options.log) options.log("listening on " + path);
 
   // A stop request wakes the poll at once through this descriptor.
   Fd wake(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-  if (wake.get() < 0) throw socket_error(path, "eventfd failed");
+  if (wake.get() < 0) throw Error::io(path, "eventfd failed", "check the system's limits on open files");
   std::stop_callback on_stop(stop, [fd = wake.get()] {
     const uint64_t one = 1;
     [[maybe_unused]] const ssize_t n = ::write(fd, &one, sizeof one);
@@ -206,75 +213,26 @@ uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop) {
     if (ready <= 0 || !(p[0].revents & POLLIN)) continue;
     Fd client(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
     if (client.get() < 0) continue;
-    // A connection closed before its first byte is a probe (another
-    // `vyre serve` checking whether this one is alive), not a failed request.
-    char first = 0;
-    if (::recv(client.get(), &first, 1, MSG_PEEK) == 0) continue;
-    last = std::chrono::steady_clock::now();
+    if (detail::peer_uid(client.get()) != ::geteuid()) {
+      if (options.log) options.log("refused a connection from another user");
+      continue;
+    }
+    ServerOptions session_options = options;
+    if (options.max_requests != 0) session_options.max_requests = options.max_requests - served;
+    Session session(runner, session_options, client.get(), stop);
     try {
-      std::vector<Bytes> b;
-      const json req = recv_message(client.get(), b, path);
-      json reply;
-      std::vector<Bytes> out;
-      try {
-        if (b.size() != 4) throw Error::invalid_input(path, "a dispatch needs 4 buffers", "use vyre dispatch --server");
-        const auto request = req.get<ServerRequest>();
-        if (request.opcodes != options.device.opcodes.digest())
-          throw Error::usage("the server at " + path + " runs " +
-                                 (options.device.opcodes.empty() ? std::string("no user opcodes")
-                                                                 : "the user opcodes of " + options.device.opcodes.name()) +
-                                 ", not the ones this dispatch asks for",
-                             "start `vyre serve` with the same --opcodes file, or drop --server");
-        if (request.workgroup_size != 0 && request.workgroup_size != runner.workgroup_size())
-          throw Error::usage("the server runs work-groups of " + std::to_string(runner.workgroup_size()) + ", not " +
-                                 std::to_string(request.workgroup_size),
-                             "start the server with --workgroup-size " + std::to_string(request.workgroup_size));
-        DispatchOptions o;
-        o.mode = request.mode;
-        o.max_iterations = request.max_iterations;
-        o.resources = request.resources;
-        o.cancel = stop;  // a signal stops the request in hand too
-        // Checked here, where the buffers enter this process.
-        CheckedBuffers buffers(DispatchBuffers{std::move(b[0]), std::move(b[1]), std::move(b[2]), std::move(b[3])});
-        DispatchResult r = run_dispatch(runner, std::move(buffers), o);
-        // The context and the kernel were made when the server started.
-        r.device += " via vyre serve";
-        r.timings.device_ms = r.timings.build_ms = 0;
-        r.timings.build_cache_hit = true;
-        reply = r;
-        reply["ok"] = true;
-        out = {std::move(r.buffers.control), std::move(r.buffers.ring), std::move(r.buffers.debug_log),
-               std::move(r.buffers.io_queue)};
-      } catch (const Error& e) {
-        reply = {{"ok", false}, {"kind", e.variant()}, {"message", e.what()}};
-      }
-      std::vector<const Bytes*> ptrs;
-      for (const auto& x : out) ptrs.push_back(&x);
-      send_message(client.get(), reply, ptrs, path);
-      ++served;
+      session.run(wake.get());
     } catch (const std::exception& e) {
       // A client that vanished or spoke garbage does not stop the server.
-      if (options.log) options.log(std::string("request failed: ") + e.what());
+      if (options.log) options.log(std::string("session failed: ") + e.what());
     }
+    served += session.served();
+    last = std::chrono::steady_clock::now();
   }
+  // Gone from the path before the last descriptor closes: a client that
+  // finds no socket starts a new server instead of queueing on this one.
   ::unlink(path.c_str());
   return served;
-}
-
-DispatchResult dispatch_via_server(const std::string& path, const CheckedBuffers& checked,
-                                   const DispatchOptions& options, const std::string& opcodes) {
-  const DispatchBuffers& buffers = checked.get();
-  Fd fd = connect_to(path);
-  const json req = ServerRequest{options.mode, options.max_iterations, options.workgroup_size, options.resources, opcodes};
-  send_message(fd.get(), req, {&buffers.control, &buffers.ring, &buffers.debug_log, &buffers.io_queue}, path);
-  std::vector<Bytes> b;
-  const json reply = recv_message(fd.get(), b, path);
-  if (!reply.value("ok", false))
-    throw Error::remote(Error::kind_from_variant(reply.value("kind", "")), reply.value("message", "server error"));
-  if (b.size() != 4) throw Error::invalid_input(path, "the server returned " + std::to_string(b.size()) + " buffers", "check the server");
-  auto r = reply.get<DispatchResult>();
-  r.buffers = {std::move(b[0]), std::move(b[1]), std::move(b[2]), std::move(b[3])};
-  return r;
 }
 
 }  // namespace vyre

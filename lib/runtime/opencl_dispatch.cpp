@@ -321,12 +321,11 @@ std::optional<TransferRates> OpenClRunner::measure_bus(size_t bytes) {
   return cl_call("bus bandwidth", [&] { return measure_pinned_bandwidth(s_->context, s_->queue, bytes); });
 }
 
-std::pair<uint64_t, uint64_t> OpenClRunner::bytes_moved(const DispatchBuffers& b) const {
+std::pair<uint64_t, uint64_t> OpenClRunner::bytes_moved(const BufferSizes& b) {
   // Up: every buffer, and per launch the IO queue and the stats words; down:
   // the change words, control, debug log, IO queue and stats.
-  const uint64_t small = b.io_queue.size() + stats::WORDS * 4;
-  return {b.control.size() + b.ring.size() + b.debug_log.size() + small,
-          uint64_t{b.slot_count()} * 2 + b.control.size() + b.debug_log.size() + small};
+  const uint64_t small = b.io_queue + stats::WORDS * 4;
+  return {b.control + b.ring + b.debug_log + small, b.slot_count() * 2 + b.control + b.debug_log + small};
 }
 
 void OpenClRunner::begin_guarded(DispatchBuffers& b) {

@@ -73,6 +73,34 @@ std::string header_line(const BenchReport& r) {
 
 }  // namespace
 
+double BenchFloor::transfer_ms() const {
+  auto ms = [](uint64_t bytes, double gbps) { return gbps > 0 ? static_cast<double>(bytes) / (gbps * 1e6) : 0.0; };
+  return ms(bytes_to_device, host_to_device_gbps) + ms(bytes_to_host, device_to_host_gbps);
+}
+
+namespace {
+
+const BenchSeries* find_series(const BenchReport& r, const std::string& name) {
+  for (const BenchSeries& s : r.series)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+// The wall median over the floor; 0 when either is missing.
+double wall_over_floor(const BenchReport& r) {
+  const BenchSeries* wall = find_series(r, "wall_ms");
+  if (!r.floor || wall == nullptr || r.floor->floor_ms() <= 0) return 0;
+  return sample_stats(wall->ms).median / r.floor->floor_ms();
+}
+
+std::string mib(uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g MiB", static_cast<double>(bytes) / (1 << 20));
+  return buf;
+}
+
+}  // namespace
+
 SampleStats sample_stats(std::span<const double> samples) {
   SampleStats s;
   s.count = samples.size();
@@ -108,6 +136,14 @@ std::string bench_table(const BenchReport& r) {
                   rate.c_str());
     out << line;
   }
+  if (r.floor) {
+    const BenchFloor& f = *r.floor;
+    std::snprintf(line, sizeof line, "%-10s %11s %11.4f %11s %11s %10s  %s up at %.3g GB/s, %s down at %.3g GB/s, kernel %.4g ms\n",
+                  "floor", "", f.floor_ms(), "", "", "", mib(f.bytes_to_device).c_str(), f.host_to_device_gbps,
+                  mib(f.bytes_to_host).c_str(), f.device_to_host_gbps, f.kernel_ms);
+    out << line;
+    if (const double ratio = wall_over_floor(r); ratio > 0) out << "wall median is " << fmt(ratio) << "x the floor\n";
+  }
   return out.str();
 }
 
@@ -128,10 +164,22 @@ nlohmann::json bench_json(const BenchReport& r) {
                                      : nlohmann::json(nullptr)},
                       {"samples", s.ms}};
   }
-  return {{"tool", r.tool},       {"subject", r.subject},   {"backend", r.backend},
-          {"device", r.device},   {"work_unit", r.work_unit}, {"work_per_run", r.work_per_run},
-          {"repeat", r.repeat},   {"warmup", r.warmup},     {"setup_ms", r.setup_ms},
-          {"context", r.context}, {"series", series}};
+  nlohmann::json out = {{"tool", r.tool},       {"subject", r.subject},   {"backend", r.backend},
+                        {"device", r.device},   {"work_unit", r.work_unit}, {"work_per_run", r.work_per_run},
+                        {"repeat", r.repeat},   {"warmup", r.warmup},     {"setup_ms", r.setup_ms},
+                        {"context", r.context}, {"series", series}};
+  if (r.floor) {
+    const BenchFloor& f = *r.floor;
+    out["floor"] = {{"bytes_to_device", f.bytes_to_device},
+                    {"bytes_to_host", f.bytes_to_host},
+                    {"host_to_device_gbps", f.host_to_device_gbps},
+                    {"device_to_host_gbps", f.device_to_host_gbps},
+                    {"transfer_ms", f.transfer_ms()},
+                    {"kernel_ms", f.kernel_ms},
+                    {"floor_ms", f.floor_ms()},
+                    {"wall_over_floor", wall_over_floor(r)}};
+  }
+  return out;
 }
 
 std::string bench_csv(const BenchReport& r) {

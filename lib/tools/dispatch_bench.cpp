@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "vyre/control.h"
 #include "vyre/dispatch_job.h"
@@ -10,10 +12,10 @@ BenchReport bench_dispatch(const DispatchInputs& inputs, uint32_t warmup, uint32
                            std::stop_token stop) {
   check_single_stdin(named_inputs(inputs));
   const CheckedBuffers base = load_dispatch_buffers(inputs);
-  const DispatchOptions options = dispatch_options(inputs, stop);
+  DispatchOptions options = dispatch_options(inputs, stop);
   // The runner (device, context, kernel build) is made once and timed apart.
   const auto t0 = std::chrono::steady_clock::now();
-  auto runner = make_pass_runner(backend_choice(inputs));
+  auto runner = make_job_runner(inputs, backend_choice(inputs), stop);
   BenchReport report;
   report.tool = "vyre bench";
   report.subject = ring_display_name(inputs);
@@ -30,6 +32,13 @@ BenchReport bench_dispatch(const DispatchInputs& inputs, uint32_t warmup, uint32
                     {"max_iterations", inputs.max_iterations},
                     {"workgroup_size", runner->workgroup_size()},
                     {"ring_bytes", base.get().ring.size()}};
+
+  // Every run starts from the same ring: the runner keeps it where its
+  // uploads are fastest (pinned memory on OpenCL), as a server does.
+  runner->keep_start(base.get());
+  options.start_is_kept = true;
+  const auto [up, down] = runner->bytes_moved(BufferSizes::of(base.get()));
+  const std::optional<TransferRates> bus = runner->measure_bus(std::max(up, down));
 
   const uint32_t total = warmup + repeat;
   uint32_t done_count = 0;
@@ -50,6 +59,9 @@ BenchReport bench_dispatch(const DispatchInputs& inputs, uint32_t warmup, uint32
     if (progress) progress(i + 1, total, i < warmup);
   }
   report.context["done_count_per_run"] = done_count;
+  if (bus)
+    report.floor = BenchFloor{up, down, bus->host_to_device_gbps, bus->device_to_host_gbps,
+                              sample_stats(report.series[0].ms).median};
   return report;
 }
 

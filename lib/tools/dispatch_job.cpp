@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "vyre/dispatch_report.h"
+#include "vyre/auto_server.h"
 #include "vyre/dispatch_server.h"
 #include "vyre/error.h"
 #include "vyre/file_io.h"
@@ -24,6 +25,34 @@ BackendChoice backend_choice(const DispatchInputs& in) {
   BackendChoice choice = in.backend;
   if (!in.opcodes.empty()) choice.opencl.opcodes = UserOpcodes::load(in.opcodes);
   return choice;
+}
+
+std::unique_ptr<PassRunner> make_job_runner(const DispatchInputs& in, BackendChoice choice, std::stop_token stop) {
+  if (in.server.empty()) return make_pass_runner(choice);
+  if (choice.backend != Backend::OpenCl)
+    throw Error::usage("a server runs the opencl backend", "drop --server (or VYRE_SERVER) or --backend reference");
+  if (in.server != "auto") {
+    if (!choice.opencl.device_selector.empty())
+      throw Error::usage("the server at " + in.server + " chose its device when it started",
+                         "drop --device, start a server on that device, or use VYRE_SERVER=auto");
+    choice.server = in.server;
+    return make_pass_runner(choice);
+  }
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw Error::io("/proc/self/exe", "cannot find this program: " + ec.message(), "pass --server SOCKET");
+  const AutoServerRequest request{self.string(), choice.opencl, in.opcodes, in.server_idle_exit};
+  for (int attempt = 0;; ++attempt) {
+    const AutoServer server = ensure_auto_server(request, stop);
+    choice.server = server.socket;
+    choice.server_log = server.log;
+    try {
+      return make_pass_runner(choice);
+    } catch (const Error& e) {
+      // The server found may have reached its idle exit since.
+      if (e.kind() != ErrorKind::Io || attempt > 0) throw;
+    }
+  }
 }
 
 Bytes load_optional_buffer(const std::string& path, const char* kind) {
@@ -71,13 +100,12 @@ DispatchOptions dispatch_options(const DispatchInputs& in, std::stop_token stop)
 }
 
 DispatchOutcome run_dispatch_request(const DispatchRequest& request, std::stop_token stop) {
+  const auto entered = std::chrono::steady_clock::now();
   const DispatchInputs& in = request.inputs;
   check_single_stdin(named_inputs(in));
   if (request.record == "-") throw Error::usage("--record needs a file (the log is appended to)", "name a .vrrl file");
-  if (!request.server.empty() && in.backend.backend != Backend::OpenCl)
-    throw Error::usage("--server runs the opencl backend", "drop --server or --backend reference");
-  if (!request.server.empty() && !in.backend.opencl.device_selector.empty())
-    throw Error::usage("the server chose its device when it started", "drop --device, or start a server on that device");
+  if (request.guard_bytes != 0 && !in.server.empty())
+    throw Error::usage("--guard-bytes runs on a device of this process, not on a server", "drop --server (or VYRE_SERVER)");
   BackendChoice backend = backend_choice(in);
   CheckedBuffers buffers = load_dispatch_buffers(in);
   DispatchOptions options = dispatch_options(in, stop);
@@ -90,19 +118,14 @@ DispatchOutcome run_dispatch_request(const DispatchRequest& request, std::stop_t
     out.log = load_or_create_log(request.record, request.record_capacity);
     out.recorded = record_published(*out.log, buffers.get().ring, buffers.get().control, wall_clock_ns());
   }
-  if (!request.server.empty()) {
-    // Resource files are opened by the server: hand it absolute paths.
-    for (auto& [id, file] : options.resources) file = std::filesystem::absolute(file).string();
-    out.result = dispatch_via_server(request.server, buffers, options, backend.opencl.opcodes.digest());
-  } else {
-    backend.opencl.guard_bytes = request.guard_bytes;
-    auto runner = make_pass_runner(backend);
-    out.result = run_dispatch(*runner, std::move(buffers), options);
-  }
+  backend.opencl.guard_bytes = request.guard_bytes;
+  auto runner = make_job_runner(in, backend, stop);
+  out.result = run_dispatch(*runner, std::move(buffers), options);
   // The wall time of the whole dispatch as a user sees it, device choice and
   // kernel build included: run_dispatch's own clock starts after those.
   const double total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   out.report = dispatch_report_json(out.result, options, total_ms);
+  out.report["timings"]["inputs_ms"] = std::chrono::duration<double, std::milli>(started - entered).count();
   if (out.recorded) out.report["record"] = record_summary_json(request.record, *out.recorded);
   return out;
 }

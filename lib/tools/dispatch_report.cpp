@@ -53,7 +53,9 @@ json dispatch_report_json(const DispatchResult& r, const DispatchOptions& option
             {"build_ms", r.timings.build_ms},
             {"build_cache_hit", r.timings.build_cache_hit},
             {"transfer_ms", r.timings.transfer_ms},
+            {"upload_ms", r.timings.upload_ms},
             {"kernel_ms", r.timings.kernel_ms},
+            {"readback_ms", r.timings.readback_ms},
             {"total_ms", total_ms}}},
           {"slots_per_second", kernel_s > 0 ? json(ring.slot_count / kernel_s) : json(nullptr)}};
 }

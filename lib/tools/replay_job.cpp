@@ -38,11 +38,14 @@ ReplayOutcome run_replay_request(const ReplayRequest& request, const RoundProgre
   options.observables = request.observables;
   options.slot_count = request.slot_count;
   options.dispatch = dispatch_options(in, stop);
-  auto replay_on = [&](const BackendChoice& choice, DispatchBuffers* last) {
+  // The compared backend runs in this process; only the first may use a server.
+  auto replay_on = [&](const BackendChoice& choice, DispatchBuffers* last, bool on_server) {
     ReplayOptions opts = options;
     const std::string label = choice.label();
     if (progress) opts.on_round = [&](size_t done, size_t total) { progress(label, done, total); };
-    auto runner = make_pass_runner(choice);
+    DispatchInputs where = in;
+    if (!on_server) where.server.clear();
+    auto runner = make_job_runner(where, choice, stop);
     ReplayStream s = run_replay(*runner, plan, opts, last);
     s.log = display_name(request.log);
     s.records_in_log = records.size();
@@ -55,7 +58,7 @@ ReplayOutcome run_replay_request(const ReplayRequest& request, const RoundProgre
   ReplayOutcome out;
   const BackendChoice mine = backend_choice(in);
   out.label = mine.label();
-  out.stream = replay_on(mine, &out.last);
+  out.stream = replay_on(mine, &out.last, true);
   if (!request.compare.empty()) {
     std::error_code ec;
     if (std::filesystem::is_regular_file(request.compare, ec)) {
@@ -66,7 +69,7 @@ ReplayOutcome run_replay_request(const ReplayRequest& request, const RoundProgre
       theirs.opencl.use_cache = mine.opencl.use_cache;
       theirs.opencl.workgroup_size = mine.opencl.workgroup_size;
       theirs.opencl.opcodes = mine.opencl.opcodes;
-      out.other = replay_on(theirs, nullptr);
+      out.other = replay_on(theirs, nullptr, false);
       out.other_label = theirs.label();
     }
     out.differences = compare_replay_streams(out.stream, *out.other);

@@ -318,8 +318,9 @@ void OutputSet::commit_files() {
       } else {
         ::fchmod(fd.get(), new_file_mode());
       }
-      if (::fsync(fd.get()) != 0)
-        throw Error::io(o.path, "fsync failed: " + errno_text(errno), "check free disk space and the filesystem");
+      // No fsync: like cp and sort -o, durability across a power loss is
+      // the caller's `sync`; an fsync per output costs more than a small
+      // dispatch (5 outputs: 36 ms on ext4).
       fd.close(o.path);
     }
     // Hard-linked files are rewritten in place: the one step that is not
@@ -330,7 +331,6 @@ void OutputSet::commit_files() {
       UniqueFd fd(::open(o.target.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
       if (!fd.ok()) throw Error::io(o.path, "cannot open: " + errno_text(errno), "check the file's permissions");
       write_all(fd.get(), o.bytes.data(), o.bytes.size(), o.path);
-      if (::fsync(fd.get()) != 0) throw Error::io(o.path, "fsync failed: " + errno_text(errno), "check free disk space");
       fd.close(o.path);
     }
     for (; renamed < temps.size(); ++renamed)

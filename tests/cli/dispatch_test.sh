@@ -102,16 +102,16 @@ expect_stdout_file "server report" "$E/report.json"
 if [[ "$(stat -c %a "$WORK/serve.sock")" == 700 ]]; then pass; else fail "the server socket is not owner-only"; fi
 expect_ok "VYRE_SERVER" env VYRE_SERVER="$WORK/serve.sock" "$VYRE" dispatch --ring-spec "$SPEC" --report env.json
 if grep -q "via vyre serve" "$WORK/env.json"; then pass; else fail "VYRE_SERVER was not used"; fi
-expect_fail "server error comes back" 2 "a control buffer of 636 bytes is shorter" \
+expect_fail "short control refused with --server" 2 "a control buffer of 636 bytes is shorter" \
   "$VYRE" dispatch --server "$WORK/serve.sock" --ring-spec "$SPEC" --control short-control.bin
 expect_fail "server work-group mismatch" 1 "the server runs work-groups of" \
   "$VYRE" dispatch --server "$WORK/serve.sock" --ring-spec "$SPEC" --workgroup-size 8
-expect_fail "--server with the reference backend" 1 "--server runs the opencl backend" \
+expect_fail "--server with the reference backend" 1 "a server runs the opencl backend" \
   "$VYRE" dispatch --server "$WORK/serve.sock" --ring-spec "$SPEC" --backend reference
 expect_fail "second server on the socket" 1 "a dispatch server already listens on" timeout 60 "$VYRE" serve --socket "$WORK/serve.sock"
 kill -TERM "$server"
 wait "$server"
-if [[ $? -eq 143 && ! -e "$WORK/serve.sock" ]] && grep -q "served 3 dispatch" "$WORK/serve.log"; then pass
+if [[ $? -eq 143 && ! -e "$WORK/serve.sock" ]] && grep -q "served 2 dispatch" "$WORK/serve.log"; then pass
 else fail "server did not stop cleanly after SIGTERM: $(cat "$WORK/serve.log")"; fi
 expect_fail "no server" 3 "no dispatch server answers" "$VYRE" dispatch --server "$WORK/serve.sock" --ring-spec "$SPEC"
 

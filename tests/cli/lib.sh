@@ -58,6 +58,8 @@ expect_schema() {
 }
 
 finish() {
+  # A tripwire for the special-file rules: no command may replace /dev/null.
+  if [[ ! -c /dev/null ]]; then fail "/dev/null is no longer a character device"; fi
   echo "$passed passed, $failed failed"
   [[ $failed -eq 0 ]]
 }

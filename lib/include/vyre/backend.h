@@ -21,6 +21,9 @@ struct BackendChoice {
   Backend backend = Backend::OpenCl;
   OpenClOptions opencl;  // device, cache, work-group size, guards (the
                          // reference interpreter uses the work-group size)
+  // A `vyre serve` socket to run on instead of a device of this process,
+  // and that server's log file when known (remote_runner.h).
+  std::string server, server_log;
   // `opencl` or `opencl:1:0`: the display form used in reports.
   std::string label() const;
 };

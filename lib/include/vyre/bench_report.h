@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,6 +28,18 @@ struct BenchSeries {
   std::vector<double> ms;  // one per measured run, in run order
 };
 
+// What the hardware allows one run: the bytes that must cross the bus each
+// way at the pinned bandwidth measured in the same run, plus the kernel's
+// median. A wall time is read against it (wall_ms median / floor_ms).
+struct BenchFloor {
+  uint64_t bytes_to_device = 0, bytes_to_host = 0;
+  double host_to_device_gbps = 0, device_to_host_gbps = 0;  // 1 GB/s = 1e9 bytes/s
+  double kernel_ms = 0;
+
+  double transfer_ms() const;
+  double floor_ms() const { return transfer_ms() + kernel_ms; }
+};
+
 struct BenchReport {
   std::string tool;     // "vyre bench", "grafos bench"
   std::string subject;  // the ring or the tasklet
@@ -37,6 +50,7 @@ struct BenchReport {
   double setup_ms = 0;  // device, context and build: once, not in any run
   std::vector<BenchSeries> series;
   nlohmann::json context = nlohmann::json::object();  // tool-specific settings
+  std::optional<BenchFloor> floor;  // where the backend has a bus (OpenCL)
 };
 
 std::string bench_table(const BenchReport& report);

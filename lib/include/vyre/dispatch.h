@@ -117,8 +117,8 @@ class PassRunner {
   }
   // The bytes a dispatch of `buffers` moves each way, as this runner moves
   // them (the OpenCL runner brings back two bytes a slot, not the ring).
-  virtual std::pair<uint64_t, uint64_t> bytes_moved(const DispatchBuffers& buffers) const {
-    (void)buffers;
+  virtual std::pair<uint64_t, uint64_t> bytes_moved(const BufferSizes& sizes) {
+    (void)sizes;
     return {0, 0};
   }
   // A runner that can stop inside a launch checks this token (the OpenCL

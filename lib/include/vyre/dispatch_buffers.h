@@ -18,6 +18,15 @@ struct DispatchBuffers {
   uint32_t slot_count() const { return static_cast<uint32_t>(ring.size() / protocol::SLOT_BYTES); }
 };
 
+// The buffers' sizes alone: what a transfer estimate needs.
+struct BufferSizes {
+  uint64_t control = 0, ring = 0, debug_log = 0, io_queue = 0;
+  uint64_t slot_count() const { return ring / protocol::SLOT_BYTES; }
+  static BufferSizes of(const DispatchBuffers& b) {
+    return {b.control.size(), b.ring.size(), b.debug_log.size(), b.io_queue.size()};
+  }
+};
+
 // What a dispatch starts from for buffers a user did not give: control with
 // 1 tenant and 16 observables, a 64-record debug log, a 64-slot IO queue.
 inline constexpr uint32_t kDefaultTenants = 1;

@@ -5,6 +5,8 @@
 // timing and report building happen here, once.
 #pragma once
 
+#include <chrono>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -29,6 +31,10 @@ struct DispatchInputs {
   std::string ring, ring_spec, control, debug_log, io_queue, resources;
   std::string opcodes;  // user opcode bodies (OPS.cl) for the OpenCL backend
   BackendChoice backend;
+  // The socket of a `vyre serve` to run on, "auto" for a private server
+  // started on first use (auto_server.h), or empty: a device of this process.
+  std::string server;
+  std::chrono::seconds server_idle_exit{60};  // of a server "auto" starts
   DispatchMode mode = DispatchMode::Once;
   uint32_t max_iterations = 1;  // per launch, persistent mode
 };
@@ -43,12 +49,16 @@ CheckedBuffers load_dispatch_buffers(const DispatchInputs& inputs);
 DispatchOptions dispatch_options(const DispatchInputs& inputs, std::stop_token stop);
 // The backend with the user opcodes of `opcodes` read in.
 BackendChoice backend_choice(const DispatchInputs& inputs);
+// The runner of `choice` (backend_choice(inputs)), on the server `inputs`
+// names if any: with "auto" the running program, which must be the vyre
+// tool, starts one when none answers, and starts another when the one it
+// found went away before it connected.
+std::unique_ptr<PassRunner> make_job_runner(const DispatchInputs& inputs, BackendChoice choice, std::stop_token stop);
 // The ring's file as messages and reports name it.
 std::string ring_display_name(const DispatchInputs& inputs);
 
 struct DispatchRequest {
   DispatchInputs inputs;
-  std::string server;  // the socket of a `vyre serve`; empty: run in this process
   uint32_t guard_bytes = 0;
   std::string record;  // a replay log to append the published slots to; empty: none
   uint64_t record_capacity = 65536;

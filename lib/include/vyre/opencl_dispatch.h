@@ -51,7 +51,7 @@ class OpenClRunner final : public PassRunner {
   void end(DispatchBuffers& buffers, DispatchTimings& timings) override;
   void set_cancel(std::stop_token token) override;
   std::optional<TransferRates> measure_bus(size_t bytes) override;
-  std::pair<uint64_t, uint64_t> bytes_moved(const DispatchBuffers& buffers) const override;
+  std::pair<uint64_t, uint64_t> bytes_moved(const BufferSizes& sizes) override;
 
  private:
   void begin_guarded(DispatchBuffers& buffers);

@@ -6,7 +6,8 @@
 // then hands over each output's bytes (set) and writes them in one step
 // (commit):
 // - A regular file, or a path that does not exist yet, is replaced
-//   atomically: a temporary file in the same directory, fsync, rename. The
+//   atomically: a temporary file in the same directory, then rename (no
+//   fsync: durability across a power loss is the caller's `sync`). The
 //   old file's mode (and owner, where permitted) is kept. A symlink is
 //   followed and its target replaced the same way, in the target's
 //   directory. A regular file with other hard links is rewritten in place,
