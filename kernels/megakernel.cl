@@ -378,13 +378,16 @@ inline uint row_sum(__local const uint* row) {
 
 __kernel void vyre_megakernel(__global uint* control, uint control_words, __global uint* ring, uint slot_count,
                               __global uint* debug_log, uint debug_words, __global uint* io_queue, uint io_slots,
-                              __global uint* stats, __global ushort* changes) {
+                              __global uint* stats, __global ushort* changes, uint first_slot, uint pass_groups) {
   __local uint l_metrics[VYRE_METRICS_SLOTS * ROW];
   __local uint l_counts[C_COUNT * ROW];
   __local uint l_shutdown, l_last;
   const uint lid = get_local_id(0);
   const uint lsize = get_local_size(0);
-  const uint id = get_global_id(0);
+  // A pass may be split into launches over consecutive slot ranges (the
+  // host overlaps their uploads): `first_slot` is this launch's first slot,
+  // `pass_groups` the work-groups of the whole pass.
+  const uint id = first_slot + get_global_id(0);
   Buffers b = {control, control_words, debug_log, debug_words, io_queue, io_slots, l_metrics, lid % SPREAD};
   Counters n = {l_counts, lid % SPREAD, changes + min(id, slot_count)};
   for (uint i = lid; i < VYRE_METRICS_SLOTS * ROW; i += lsize) l_metrics[i] = 0;
@@ -416,7 +419,7 @@ __kernel void vyre_megakernel(__global uint* control, uint control_words, __glob
   barrier(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
   if (lid == 0) {
     mem_fence(CLK_GLOBAL_MEM_FENCE);
-    l_last = atomic_inc(&stats[VYRE_STAT_GROUPS_DONE]) == get_num_groups(0) - 1;
+    l_last = atomic_inc(&stats[VYRE_STAT_GROUPS_DONE]) == pass_groups - 1;
   }
   barrier(CLK_LOCAL_MEM_FENCE);
   if (!l_last) return;

@@ -49,8 +49,13 @@ Bytes take_buffer(std::vector<Bytes>& buffers, size_t i) { return i < buffers.si
 // One client's session: messages answered in order until it closes.
 class Session {
  public:
-  Session(OpenClRunner& runner, const ServerOptions& options, int fd, std::stop_token server_stop)
-      : runner_(runner), options_(options), fd_(fd), on_server_stop_(server_stop, [this] { cancel_.request_stop(); }) {}
+  Session(OpenClRunner& runner, std::optional<detail::WorkerPool>& pool, const ServerOptions& options, int fd,
+          std::stop_token server_stop)
+      : runner_(runner),
+        pool_(pool),
+        options_(options),
+        fd_(fd),
+        on_server_stop_(server_stop, [this] { cancel_.request_stop(); }) {}
 
   // The dispatches completed (end messages answered).
   uint64_t served() const { return served_; }
@@ -100,7 +105,8 @@ class Session {
         // The kept ring comes from keep_start; the runner uploads it from
         // its own copy, this one receives the changes.
         b.ring.resize(kept_ring_.size());
-        detail::parallel_copy(b.ring.data(), kept_ring_.data(), kept_ring_.size());
+        if (!pool_) pool_.emplace();
+        pool_->copy(b.ring.data(), kept_ring_.data(), kept_ring_.size());
       }
       CheckedBuffers checked(std::move(b));  // checked where the buffers enter this process
       buffers_ = std::move(checked).take();
@@ -171,6 +177,7 @@ class Session {
   }
 
   OpenClRunner& runner_;
+  std::optional<detail::WorkerPool>& pool_;  // the server's, made on first use
   const ServerOptions& options_;
   int fd_;
   std::stop_source cancel_;
@@ -188,6 +195,7 @@ bool dispatch_server_answers(const std::string& socket_path) { return detail::se
 uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop) {
   const std::string& path = options.socket_path;
   OpenClRunner runner(options.device);
+  std::optional<detail::WorkerPool> pool;
   Fd listener = detail::listen_on(path);
   if (options.log) options.log("listening on " + path);
 
@@ -219,7 +227,7 @@ uint64_t serve_dispatch(const ServerOptions& options, std::stop_token stop) {
     }
     ServerOptions session_options = options;
     if (options.max_requests != 0) session_options.max_requests = options.max_requests - served;
-    Session session(runner, session_options, client.get(), stop);
+    Session session(runner, pool, session_options, client.get(), stop);
     try {
       session.run(wake.get());
     } catch (const std::exception& e) {

@@ -115,8 +115,26 @@ struct OpenClRunner::State {
   std::array<size_t, 6> capacity{};
   // Pinned host memory: the ring's upload stages through `upload`, the
   // change bytes come back into `readback`, `kept` holds keep_start's ring.
+  // A runner's first dispatch moves pageable memory instead: pinning 64 MiB
+  // costs more than the driver's own staging of one transfer, so pinned
+  // buffers are made once a runner is reused (a bench, a server, a replay).
   PinnedMemory upload, readback, kept;
   size_t kept_size = 0;
+  uint64_t dispatches = 0;
+  Bytes first_changes;  // the first dispatch's change bytes (pageable)
+  // A ring whose upload begin() left to the first launch, which overlaps it
+  // with the pass in chunks (pipeline_first_pass); nullptr: uploaded.
+  const uint8_t* deferred_ring = nullptr;
+  uint32_t launches = 0;         // in this dispatch
+  bool changes_applied = false;  // the first launch brought the changes back
+  // Queues of their own for the overlapped uploads and change reads: a
+  // device overlaps copies with kernels only across queues.
+  cl::CommandQueue copy_in, copy_out;
+  std::unique_ptr<detail::WorkerPool> pool;
+  detail::WorkerPool& workers() {
+    if (!pool) pool = std::make_unique<detail::WorkerPool>();
+    return *pool;
+  }
   uint32_t slot_count = 0;
   uint32_t guard_bytes = 0;
   std::stop_token cancel;
@@ -132,6 +150,11 @@ struct OpenClRunner::State {
 
 namespace {
 constexpr uint8_t kGuardPattern = 0xA5;
+// Rings from this size overlap their upload with a one-pass dispatch, in
+// this many chunks: enough that the tail (the last chunk's kernel, change
+// read and apply) is small, few enough that each DMA runs at the bus's speed.
+constexpr size_t kPipelineMinBytes = size_t{8} << 20;
+constexpr size_t kPipelineChunks = 8;
 }  // namespace
 
 OpenClRunner::OpenClRunner(const OpenClOptions& options) : s_(std::make_unique<State>()) {
@@ -188,7 +211,7 @@ void OpenClRunner::keep_start(const DispatchBuffers& start) {
     s_->kept.reserve(s_->context, s_->queue, start.ring.size());
     return 0;
   });
-  detail::parallel_copy(s_->kept.data(), start.ring.data(), start.ring.size());
+  s_->workers().copy(s_->kept.data(), start.ring.data(), start.ring.size());
   s_->kept_size = start.ring.size();
 }
 
@@ -201,6 +224,9 @@ void OpenClRunner::begin(DispatchBuffers& b, const DispatchOptions& options, Dis
   }
   const auto t0 = std::chrono::steady_clock::now();
   s_->slot_count = b.slot_count();
+  s_->launches = 0;
+  s_->changes_applied = false;
+  s_->deferred_ring = nullptr;
   if (s_->guard_bytes > 0) {
     begin_guarded(b);
   } else {
@@ -226,24 +252,34 @@ void OpenClRunner::begin(DispatchBuffers& b, const DispatchOptions& options, Dis
       s_->queue.enqueueFillBuffer(s_->changes, uint8_t{0xFF}, 0, std::max<size_t>(size_t{s_->slot_count} * 2, 2));
       return 0;
     });
-    upload_ring(b, options.start_is_kept);
+    // A one-pass dispatch of a large ring overlaps the upload with the pass.
+    const bool one_pass = options.mode == DispatchMode::Once || options.max_iterations == 1;
+    upload_ring(b, options.start_is_kept, one_pass && b.ring.size() >= kPipelineMinBytes);
   }
   timings.upload_ms += ms_since(t0);
   timings.transfer_ms += ms_since(t0);
 }
 
-// The ring is most of what crosses the bus: it goes from pinned memory, the
-// kept start or a copy made by all cores, in one DMA.
-void OpenClRunner::upload_ring(const DispatchBuffers& b, bool start_is_kept) {
+// The ring is most of what crosses the bus: it goes from the kept start,
+// from pinned memory filled by all cores, or on a runner's first dispatch
+// straight from the caller's memory; in one DMA now, or left to the first
+// launch to overlap (`defer`).
+void OpenClRunner::upload_ring(const DispatchBuffers& b, bool start_is_kept, bool defer) {
   if (b.ring.empty()) return;
-  const uint8_t* from = s_->kept.data();
-  if (!start_is_kept || s_->kept_size != b.ring.size()) {
+  const uint8_t* from = b.ring.data();
+  if (start_is_kept && s_->kept_size == b.ring.size()) {
+    from = s_->kept.data();
+  } else if (s_->dispatches > 0) {
     cl_call("pinned memory", [&] {
       s_->upload.reserve(s_->context, s_->queue, b.ring.size());
       return 0;
     });
-    detail::parallel_copy(s_->upload.data(), b.ring.data(), b.ring.size());
+    s_->workers().copy(s_->upload.data(), b.ring.data(), b.ring.size());
     from = s_->upload.data();
+  }
+  if (defer) {
+    s_->deferred_ring = from;
+    return;
   }
   cl_call("ring upload", [&] {
     s_->queue.enqueueWriteBuffer(s_->ring, CL_TRUE, 0, b.ring.size(), from);
@@ -251,12 +287,101 @@ void OpenClRunner::upload_ring(const DispatchBuffers& b, bool start_is_kept) {
   });
 }
 
+// Where a dispatch's change bytes land on the host: pinned memory once the
+// runner is reused, the first time ordinary memory.
+uint8_t* OpenClRunner::change_bytes_host(size_t bytes) {
+  if (s_->dispatches == 0) {
+    s_->first_changes.resize(bytes);
+    return s_->first_changes.data();
+  }
+  cl_call("pinned memory", [&] {
+    s_->readback.reserve(s_->context, s_->queue, bytes);
+    return 0;
+  });
+  return s_->readback.data();
+}
+
+// The first pass of a one-pass dispatch in chunks of consecutive slots, each
+// chunk's upload, kernel, change read and host apply in a pipeline: chunk k
+// uploads while chunk k-1 runs and chunk k-2's changes come back and are
+// applied. A slot's status is changed only by its own lane, so a chunk's
+// changes are final for this pass when its kernel ends; the last work-group
+// of the whole pass still commits the pass's counters (pass_groups).
+void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, DispatchTimings& timings) {
+  const uint64_t wg = s_->workgroup_size;
+  const uint64_t slots = s_->slot_count;
+  const uint64_t groups = (slots + wg - 1) / wg;
+  const uint64_t chunk_groups = std::max<uint64_t>(1, (groups + kPipelineChunks - 1) / kPipelineChunks);
+  const uint64_t chunk_slots = chunk_groups * wg;
+  const size_t chunks = static_cast<size_t>((slots + chunk_slots - 1) / chunk_slots);
+  uint8_t* changes = change_bytes_host(slots * 2);
+  std::vector<cl::Event> up(chunks), kernel(chunks), down(chunks);
+  cl_call("overlapped pass", [&] {
+    if (!s_->copy_in()) {
+      s_->copy_in = cl::CommandQueue(s_->context, s_->device.device, CL_QUEUE_PROFILING_ENABLE);
+      s_->copy_out = cl::CommandQueue(s_->context, s_->device.device, CL_QUEUE_PROFILING_ENABLE);
+    }
+    // The buffers begin() wrote and the launch's IO queue and counters go
+    // first on the kernel's queue; the chunks' uploads wait for nothing.
+    for (size_t k = 0; k < chunks; ++k) {
+      const uint64_t first = k * chunk_slots, n = std::min(chunk_slots, slots - first);
+      s_->copy_in.enqueueWriteBuffer(s_->ring, CL_FALSE, first * p::SLOT_BYTES, n * p::SLOT_BYTES,
+                                     s_->deferred_ring + first * p::SLOT_BYTES, nullptr, &up[k]);
+    }
+    s_->copy_in.flush();
+    for (size_t k = 0; k < chunks; ++k) {
+      const uint64_t first = k * chunk_slots, n = std::min(chunk_slots, slots - first);
+      s_->kernel.setArg(10, static_cast<cl_uint>(first));
+      const std::vector<cl::Event> after_upload = {up[k]};
+      s_->queue.enqueueNDRangeKernel(s_->kernel, cl::NullRange, cl::NDRange((n + wg - 1) / wg * wg), cl::NDRange(wg),
+                                     &after_upload, &kernel[k]);
+    }
+    s_->queue.flush();
+    for (size_t k = 0; k < chunks; ++k) {
+      const uint64_t first = k * chunk_slots, n = std::min(chunk_slots, slots - first);
+      const std::vector<cl::Event> after_kernel = {kernel[k]};
+      s_->copy_out.enqueueReadBuffer(s_->changes, CL_FALSE, first * 2, n * 2, changes + first * 2, &after_kernel,
+                                     &down[k]);
+    }
+    s_->copy_out.flush();
+    return 0;
+  });
+  double apply_ms = 0;
+  for (size_t k = 0; k < chunks; ++k) {
+    cl_call("overlapped pass", [&] {
+      down[k].wait();
+      return 0;
+    });
+    const auto t0 = std::chrono::steady_clock::now();
+    const uint64_t first = k * chunk_slots, n = std::min(chunk_slots, slots - first);
+    apply_changes(b, changes, first, first + n);
+    apply_ms += ms_since(t0);
+  }
+  s_->kernel.setArg(10, cl_uint{0});
+  auto event_ms = [](const cl::Event& e) {
+    return static_cast<double>(e.getProfilingInfo<CL_PROFILING_COMMAND_END>() -
+                               e.getProfilingInfo<CL_PROFILING_COMMAND_START>()) /
+           1e6;
+  };
+  // The parts overlap: each is its own time, and together they exceed the wall.
+  for (size_t k = 0; k < chunks; ++k) {
+    timings.upload_ms += event_ms(up[k]);
+    timings.kernel_ms += event_ms(kernel[k]);
+    timings.readback_ms += event_ms(down[k]);
+  }
+  timings.readback_ms += apply_ms;
+  s_->deferred_ring = nullptr;
+  s_->changes_applied = true;
+}
+
 void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& st, DispatchBuffers& b,
                           DispatchTimings& timings) {
   auto t0 = std::chrono::steady_clock::now();
+  // Not waited for: the queue is in order, and `st` and the IO queue stay
+  // untouched until the read below.
   cl_call("launch", [&] {
     s_->queue.enqueueWriteBuffer(s_->io_queue, CL_FALSE, 0, b.io_queue.size(), b.io_queue.data());
-    s_->queue.enqueueWriteBuffer(s_->stats, CL_TRUE, 0, st.size() * 4, st.data());
+    s_->queue.enqueueWriteBuffer(s_->stats, CL_FALSE, 0, st.size() * 4, st.data());
     return 0;
   });
   timings.transfer_ms += ms_since(t0);
@@ -278,13 +403,29 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
       k.setArg(7, static_cast<cl_uint>(b.io_queue.size() / p::io::IO_SLOT_BYTES));
       k.setArg(8, s_->stats);
       k.setArg(9, s_->changes);
+      k.setArg(10, cl_uint{0});
+      k.setArg(11, static_cast<cl_uint>((uint64_t{s_->slot_count} + s_->workgroup_size - 1) / s_->workgroup_size));
       return 0;
     });
   }
   const uint64_t wg = s_->workgroup_size;
   const uint64_t global = (uint64_t{s_->slot_count} + wg - 1) / wg * wg;
   uint32_t batch = 1;
-  for (uint32_t passes = 0; s_->slot_count > 0 && passes < iterations;) {
+  uint32_t passes = 0;
+  if (s_->deferred_ring != nullptr) {
+    if (s_->launches == 0 && iterations == 1 && s_->slot_count > 0) {
+      pipeline_first_pass(b, timings);
+      passes = 1;
+    } else {  // not the one-pass launch begin() expected: upload it whole
+      cl_call("ring upload", [&] {
+        s_->queue.enqueueWriteBuffer(s_->ring, CL_TRUE, 0, b.ring.size(), s_->deferred_ring);
+        return 0;
+      });
+      s_->deferred_ring = nullptr;
+    }
+  }
+  ++s_->launches;
+  for (; s_->slot_count > 0 && passes < iterations;) {
     if (s_->cancel.stop_requested())
       throw Error::cancelled("the dispatch was stopped after " + std::to_string(passes) + " of " +
                              std::to_string(iterations) + " passes of a launch");
@@ -395,21 +536,27 @@ void OpenClRunner::check_guards() {
 
 void OpenClRunner::end(DispatchBuffers& b, DispatchTimings& timings) {
   const auto t0 = std::chrono::steady_clock::now();
+  // One wait for all of it: the queue is in order, the last read blocks.
+  // After one overlapped launch the changes are applied already; after more
+  // launches all of them come back (a slot's last change wins, and applying
+  // a change twice is harmless).
+  const bool whole_ring = s_->guard_bytes > 0;
+  const bool applied = s_->changes_applied && s_->launches == 1;
+  const size_t change_bytes = whole_ring || applied ? 0 : size_t{s_->slot_count} * 2;
+  uint8_t* changes = change_bytes > 0 ? change_bytes_host(change_bytes) : nullptr;
   cl_call("readback", [&] {
     s_->queue.enqueueReadBuffer(s_->control, CL_FALSE, 0, b.control.size(), b.control.data());
     s_->queue.enqueueReadBuffer(s_->debug_log, CL_FALSE, 0, b.debug_log.size(), b.debug_log.data());
+    if (whole_ring && !b.ring.empty())
+      s_->queue.enqueueReadBuffer(s_->ring, CL_FALSE, 0, b.ring.size(), b.ring.data());
+    if (change_bytes > 0) s_->queue.enqueueReadBuffer(s_->changes, CL_FALSE, 0, change_bytes, changes);
     s_->queue.enqueueReadBuffer(s_->io_queue, CL_TRUE, 0, b.io_queue.size(), b.io_queue.data());
     return 0;
   });
-  if (s_->guard_bytes > 0) {
-    cl_call("readback", [&] {
-      if (!b.ring.empty()) s_->queue.enqueueReadBuffer(s_->ring, CL_TRUE, 0, b.ring.size(), b.ring.data());
-      return 0;
-    });
-    check_guards();
-  } else {
-    read_back_ring(b);
-  }
+  if (whole_ring) check_guards();
+  else if (changes) apply_changes(b, changes, 0, s_->slot_count);
+  ++s_->dispatches;
+  s_->first_changes = Bytes();
   timings.readback_ms += ms_since(t0);
   timings.transfer_ms += ms_since(t0);
 }
@@ -417,25 +564,20 @@ void OpenClRunner::end(DispatchBuffers& b, DispatchTimings& timings) {
 // Only a slot's status and, for LOAD_MISS, its arg2 can change in a
 // dispatch: the kernel writes a change word per slot (megakernel.cl), and
 // the host writes them into its copy of the ring, a 32nd of the bytes.
-void OpenClRunner::read_back_ring(DispatchBuffers& b) {
-  const size_t slots = s_->slot_count;
-  if (slots == 0) return;
-  cl_call("readback", [&] {
-    s_->readback.reserve(s_->context, s_->queue, slots * 2);
-    s_->queue.enqueueReadBuffer(s_->changes, CL_TRUE, 0, slots * 2, s_->readback.data());
-    return 0;
-  });
-  const uint8_t* change = s_->readback.data();
+void OpenClRunner::apply_changes(DispatchBuffers& b, const uint8_t* change, size_t first, size_t last) {
   uint8_t* ring = b.ring.data();
-  detail::parallel_for(slots, size_t{1} << 16, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
+  auto apply = [&](size_t begin, size_t end) {
+    for (size_t i = first + begin; i < first + end; ++i) {
       const uint16_t c = static_cast<uint16_t>(change[2 * i] | change[2 * i + 1] << 8);
       if (c == 0xFFFF) continue;
       uint8_t* slot = ring + i * p::SLOT_BYTES;
       detail::store_u32(slot + 4 * p::STATUS_WORD, c & 0x7u);
       if (c & 0x8000) detail::store_u32(slot + 4 * (p::ARG0_WORD + 2), (c >> 8) & 0x3Fu);
     }
-  });
+  };
+  constexpr size_t kGrain = size_t{1} << 14;
+  if (last - first < 2 * kGrain) apply(0, last - first);
+  else s_->workers().parallel_for(last - first, kGrain, apply);
 }
 
 }  // namespace vyre

@@ -127,6 +127,53 @@ TEST_CASE("1000 random rings give identical buffers on OpenCL and on the referen
   CHECK(io > 100);
 }
 
+// Rings of 8 MiB and more run their first pass in chunks whose uploads,
+// kernels and change reads overlap (OpenClRunner::pipeline_first_pass): the
+// same buffers as the reference, for one launch and for several (LOAD_MISS),
+// on a runner's first dispatch (ordinary memory), on later ones (pinned
+// staging), from a kept start, and in persistent mode with one iteration.
+TEST_CASE("large rings: the overlapped first pass gives the reference's buffers") {
+  testing::RingGenerator gen(7, temp_resource_file());
+  OpenClOptions options;
+  options.workgroup_size = 64;
+  OpenClRunner device(options);
+  ReferenceRunner reference(64);
+  uint32_t one_launch = 0;
+  for (int i = 0; i < 6; ++i) {
+    CAPTURE(i);
+    // 131,072 slots are the 8 MiB from which a pass is split; one more is
+    // a last chunk with a partial work-group.
+    testing::GeneratedRing g = gen.next(i % 2 == 0 ? 131072 : 131073 + 4096 * i, i % 3 != 0);
+    DispatchOptions o;
+    o.resources = g.resources;
+    if (i == 3) {
+      o.mode = DispatchMode::Persistent;
+      o.max_iterations = 1;
+    }
+    if (i == 4) {
+      device.keep_start(g.buffers);
+      o.start_is_kept = true;
+    }
+    DispatchResult want = run_dispatch(reference, CheckedBuffers(g.buffers), o);
+    DispatchResult got = run_dispatch(device, CheckedBuffers(g.buffers), o);
+    normalize_io(want.buffers);
+    normalize_io(got.buffers);
+    REQUIRE(got.launches == want.launches);
+    REQUIRE(got.buffers.control == want.buffers.control);
+    REQUIRE(got.buffers.ring == want.buffers.ring);
+    REQUIRE(got.buffers.io_queue == want.buffers.io_queue);
+    REQUIRE(got.faults == want.faults);
+    const auto printed = printed_records(want.buffers);
+    const auto stored = stored_records(got.buffers);
+    REQUIRE(decode_debug_log(got.buffers.debug_log).cursor == decode_debug_log(want.buffers.debug_log).cursor);
+    REQUIRE(std::includes(printed.begin(), printed.end(), stored.begin(), stored.end()));
+    MESSAGE("ring " << i << ": " << got.launches << " launches, " << got.faults << " faults, " << got.io.size()
+                    << " IO requests");
+    one_launch += got.launches == 1;
+  }
+  CHECK(one_launch == 2);
+}
+
 TEST_CASE("SHUTDOWN, set before the dispatch, stops every lane") {
   OpenClRunner device(OpenClOptions{});
   DispatchBuffers b = default_dispatch_buffers(encode_empty_ring(64));

@@ -47,9 +47,12 @@ class RingGenerator {
  public:
   RingGenerator(uint32_t seed, std::string existing_file) : rng_(seed), file_(std::move(existing_file)) {}
 
-  GeneratedRing next() {
+  // `slot_count`: a ring of that size instead of a random small one (most
+  // of a large ring's slots then do what needs no word of their own);
+  // without `load_misses`, a ring that drains in one launch.
+  GeneratedRing next(std::optional<uint32_t> slot_count = std::nullopt, bool load_misses = true) {
     GeneratedRing g;
-    const uint32_t slots = pick({1, 2, 5, 17, 64, 100, 257, 600});
+    const uint32_t slots = slot_count ? *slot_count : pick({1, 2, 5, 17, 64, 100, 257, 600});
     const uint32_t observables = pick({0, 1, 8, 40, 100});
     const uint32_t tenants = 1 + r() % 4;
     cw_ = 160 + observables;
@@ -73,6 +76,7 @@ class RingGenerator {
     read_words_.push_back(protocol::control::METRICS_BASE + r() % protocol::control::METRICS_SLOTS);
     fence_used_ = false;
     load_misses_ = 0;
+    with_load_misses_ = load_misses;
     for (uint32_t id = 0; id < 4; ++id) g.resources[100 + id] = file_;  // ids 104.. are unknown
     for (uint32_t s = 0; s < slots; ++s) {
       if (r() % 5 == 0) continue;  // leave some EMPTY
@@ -185,7 +189,7 @@ class RingGenerator {
     if (r() % 25 == 0) tenant = 0xFFFFFF00u + r() % 256;  // mask word far outside the control buffer
     if (r() % 25 == 0) tenant = cw_ - (protocol::control::TENANT_BASE + 1) + r() % 2;  // mask word just past the end
     const uint32_t form = r() % 10;
-    if (form == 0 && load_misses_ < io_slots_) {
+    if (form == 0 && load_misses_ < io_slots_ && with_load_misses_) {
       ++load_misses_;
       const Bytes slot = encode_load_miss(100 + r() % 6, r() % 2);
       std::copy(slot.begin(), slot.end(), g.buffers.ring.begin() + uint64_t{s} * 64);
@@ -218,7 +222,7 @@ class RingGenerator {
   uint32_t cw_ = 160, io_slots_ = 1, load_misses_ = 0;
   std::vector<bool> used_;
   std::vector<uint32_t> atomic_words_, read_words_;
-  bool fence_used_ = false;
+  bool fence_used_ = false, with_load_misses_ = true;
 };
 
 }  // namespace vyre::testing

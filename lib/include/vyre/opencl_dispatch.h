@@ -55,8 +55,10 @@ class OpenClRunner final : public PassRunner {
 
  private:
   void begin_guarded(DispatchBuffers& buffers);
-  void upload_ring(const DispatchBuffers& buffers, bool start_is_kept);
-  void read_back_ring(DispatchBuffers& buffers);
+  void upload_ring(const DispatchBuffers& buffers, bool start_is_kept, bool defer);
+  uint8_t* change_bytes_host(size_t bytes);
+  void pipeline_first_pass(DispatchBuffers& buffers, DispatchTimings& timings);
+  void apply_changes(DispatchBuffers& buffers, const uint8_t* changes, size_t first_slot, size_t end_slot);
   void check_guards();
   struct State;
   std::unique_ptr<State> s_;
