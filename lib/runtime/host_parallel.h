@@ -14,6 +14,13 @@
 
 namespace vyre::detail {
 
+// A spinning thread's pause (the x86 PAUSE hint; nothing elsewhere).
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
 class WorkerPool {
  public:
   // One thread less than the machine's cores: the caller is the last worker.
@@ -26,6 +33,8 @@ class WorkerPool {
   // `grain`, on the pool and the calling thread; returns when all are done.
   // Small work stays on the calling thread.
   void parallel_for(size_t n, size_t grain, const std::function<void(size_t begin, size_t end)>& fn);
+  // The threads a parallel_for uses at most, the caller included.
+  size_t size() const { return threads_.size() + 1; }
   // memcpy of `size` bytes, split into cache-line multiples across cores.
   void copy(void* dst, const void* src, size_t size);
 

@@ -59,6 +59,7 @@ class OpenClRunner final : public PassRunner {
   uint8_t* change_bytes_host(size_t bytes);
   void pipeline_first_pass(DispatchBuffers& buffers, DispatchTimings& timings);
   void apply_changes(DispatchBuffers& buffers, const uint8_t* changes, size_t first_slot, size_t end_slot);
+  static void apply_changes_serial(DispatchBuffers& buffers, const uint8_t* changes, size_t first_slot, size_t end_slot);
   void check_guards();
   struct State;
   std::unique_ptr<State> s_;
