@@ -114,13 +114,16 @@ class BenchWriter {
 };
 
 // -o/--output FILE, or - for stdout.
-void add_output_option(CLI::App& cmd, std::string& out, const std::string& what = "Output file");
+CLI::Option* add_output_option(CLI::App& cmd, std::string& out, const std::string& what = "Output file");
 // A command with one binary output: declares `path` (so a path that cannot
 // be written fails before the work), makes the bytes, writes them.
 void write_binary_output(const std::string& path, const std::function<Bytes()>& make, std::stop_token stop);
 
-// --kind KIND of buffer, from the table of buffer kinds.
-CLI::Option* add_kind_option(CLI::App& cmd, BufferKind& kind);
+// --kind KIND of buffer, from the table of buffer kinds; left out, the
+// library tells the kind from the content (resolve_buffer_kind).
+CLI::Option* add_kind_option(CLI::App& cmd, std::optional<BufferKind>& kind);
+// Prints a library's note ("vyre inspect: note: ...") on stderr.
+void print_note(const std::string& who, const std::string& note);
 // --device SEL for the OpenCL device.
 void add_device_option(CLI::App& cmd, std::string& selector);
 // --no-cache: clears `use_cache`.

@@ -6,6 +6,8 @@
 #include <numeric>
 #include <sstream>
 
+#include "vyre/markup.h"
+
 namespace vyre {
 
 namespace {
@@ -33,20 +35,6 @@ std::string fmt(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.4g", v);
   return buf;
-}
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 // Round tick steps (1, 2, 5 x 10^k) giving about `count` ticks over [lo, hi].
@@ -162,11 +150,11 @@ std::string bench_svg(const BenchReport& r) {
   out << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
       << "\" viewBox=\"0 0 " << width << " " << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
   out << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  out << "<text x=\"" << left << "\" y=\"20\" font-size=\"14\" font-weight=\"bold\">" << xml_escape(r.tool + ": " + r.subject)
+  out << "<text x=\"" << left << "\" y=\"20\" font-size=\"14\" font-weight=\"bold\">" << xml_text(r.tool + ": " + r.subject)
       << "</text>\n";
-  out << "<text x=\"" << left << "\" y=\"38\" fill=\"#444\">" << r.work_per_run << " " << xml_escape(r.work_unit)
-      << " per run, " << r.repeat << " runs after " << r.warmup << " warm-up, " << xml_escape(r.backend) << "</text>\n";
-  out << "<text x=\"" << left << "\" y=\"54\" fill=\"#444\">" << xml_escape(r.device) << "</text>\n";
+  out << "<text x=\"" << left << "\" y=\"38\" fill=\"#444\">" << r.work_per_run << " " << xml_text(r.work_unit)
+      << " per run, " << r.repeat << " runs after " << r.warmup << " warm-up, " << xml_text(r.backend) << "</text>\n";
+  out << "<text x=\"" << left << "\" y=\"54\" fill=\"#444\">" << xml_text(r.device) << "</text>\n";
   const double plot_w = width - left - right;
   for (size_t p = 0; p < r.series.size(); ++p) {
     const BenchSeries& s = r.series[p];
@@ -179,8 +167,8 @@ std::string bench_svg(const BenchReport& r) {
     if (lo < 0 && st.min >= 0) lo = 0;
     auto x = [&](double v) { return left + (v - lo) / (hi - lo) * plot_w; };
     const double mid = y0 + 50, axis_y = y0 + 92;
-    out << "<g class=\"series\" data-name=\"" << xml_escape(s.name) << "\">\n";
-    out << "<text x=\"" << left << "\" y=\"" << y0 + 14 << "\" font-weight=\"bold\">" << xml_escape(s.name) << "</text>";
+    out << "<g class=\"series\" data-name=\"" << xml_text(s.name) << "\">\n";
+    out << "<text x=\"" << left << "\" y=\"" << y0 + 14 << "\" font-weight=\"bold\">" << xml_text(s.name) << "</text>";
     out << "<text x=\"" << left + 90 << "\" y=\"" << y0 + 14 << "\" fill=\"#444\">n=" << st.count << "  min "
         << fmt(st.min) << "  median " << fmt(st.median) << "  max " << fmt(st.max) << " ms</text>\n";
     // Whiskers, box, median.

@@ -125,7 +125,8 @@ expect_fail "io queue of 0 slots" 1 "--slots: 0 is not a whole number from 1 to 
 expect_fail "observable over cap" 1 "--observable: 1048577 is not a whole number from 0 to 1048576" "$VYRE" encode-control --observable 1048577 -o x.bin
 expect_fail "debug capacity over cap" 1 "--capacity: 1048577 is not a whole number from 0 to 1048576" "$VYRE" encode-debug-log --capacity 1048577 -o x.bin
 expect_fail "usage: unknown kind" 1 "--kind" "$VYRE" inspect "$E/example-ring.bin" --kind rings
-expect_fail "usage: missing --kind" 1 "--kind is required" "$VYRE" inspect "$E/example-ring.bin"
+expect_ok "no --kind: told from the content" "$VYRE" inspect "$E/example-ring.bin"
+expect_stdout_file "no --kind: the ring's table" "$E/inspect-ring.txt"
 expect_fail "usage: unknown subcommand" 1 "unknown subcommand 'nope'" "$VYRE" nope
 expect_fail "usage: non-numeric size" 1 "--slots" "$VYRE" encode-io-queue --slots lots
 # script(1) gives the child a terminal as stdout and copies what it prints.
@@ -160,7 +161,7 @@ expect_fail "diff debug log records" 1 "" "$VYRE" diff "$GOLDEN/debug_log_rec1.b
 if grep -q '^+ debug-log record' "$WORK/.out" && ! grep -q '^- ' "$WORK/.out"; then pass; else fail "diff debug-log: $(cat "$WORK/.out")"; fi
 expect_fail "diff unknown field" 2 "--ignore bogus is not a field of a ring buffer" "$VYRE" diff "$E/example-ring.bin" ran/ring.bin --kind ring --ignore bogus
 expect_fail "diff wrong kind" 2 "debug_log_rec3.bin, byte offset 1024: a ring of 1028 bytes" "$VYRE" diff "$GOLDEN/debug_log_rec3.bin" "$GOLDEN/debug_log_rec3.bin" --kind ring
-expect_fail "diff missing --kind" 2 "--kind is required" "$VYRE" diff a b
+expect_ok "diff without --kind" "$VYRE" diff "$E/example-ring.bin" "$E/example-ring.bin"
 expect_fail "diff missing file" 3 "nope.bin: cannot open" "$VYRE" diff nope.bin "$E/example-ring.bin" --kind ring
 
 # --- help and man pages ----------------------------------------------------------
