@@ -21,7 +21,7 @@ Runner setup_decode_debug(CLI::App& cmd) {
     check_single_stdin({{"FILE", o->file}, {"--formats", o->formats}});
     std::optional<FormatTable> formats;
     if (!o->formats.empty()) formats = FormatTable::parse_text(read_text_input(o->formats), display_name(o->formats));
-    const Bytes bytes = read_input(o->file);
+    const InputBytes bytes = InputBytes::read(o->file);
     check_buffer(BufferKind::DebugLog, bytes, display_name(o->file));
     DebugLogView view;
     try {

@@ -26,7 +26,7 @@ Runner setup_diff(CLI::App& cmd) {
     check_single_stdin({{"A", o->a}, {"B", o->b}});
     OutputSet outputs;
     const size_t out = o->quiet ? 0 : outputs.add(o->output, OutputKind::Text, "-o");
-    const Bytes a = read_input(o->a), b = read_input(o->b);
+    const InputBytes a = InputBytes::read(o->a), b = InputBytes::read(o->b);
     std::vector<std::string> notes;
     const BufferKind kind = resolve_common_kind(o->kind, a, display_name(o->a), b, display_name(o->b), notes);
     for (const auto& note : notes) print_note("vyre diff", note);

@@ -42,7 +42,7 @@ Runner setup_inspect(CLI::App& cmd) {
     OutputSet outputs;
     const size_t main = listing ? outputs.add(o->output, OutputKind::Text, "-o") : 0;
     const size_t svg = o->svg.empty() ? 0 : outputs.add(o->svg, OutputKind::Text, "--svg");
-    const Bytes bytes = read_input(o->file);
+    const InputBytes bytes = InputBytes::read(o->file);
     const std::string name = display_name(o->file);
     const KindResolution kind = resolve_buffer_kind(o->kind, bytes, name);
     if (kind.note) print_note("vyre inspect", *kind.note);

@@ -34,16 +34,18 @@ void expect(const std::string& source, const std::string& path, bool ok, const c
 }
 
 void check_report(const json& r, const std::string& source) {
-  if (!r.is_object() || !r.contains("backend") || !r.contains("timings"))
-    throw Error::invalid_input(source, "not a vyre dispatch report (no \"backend\" or \"timings\")",
+  if (!r.is_object() || !r.contains("done_count") || !r.contains("status_counts"))
+    throw Error::invalid_input(source, "not a vyre dispatch report (no \"done_count\" or \"status_counts\")",
                                "pass the JSON report `vyre dispatch -o` wrote (schemas/dispatch-report.schema.json)");
   for (const char* key : {"backend", "device"})
     if (r.contains(key)) expect(source, key, r[key].is_string(), "a string");
-  for (const char* key : {"launches", "passes", "faults", "done_count", "epoch"})
+  for (const char* key : {"launches", "passes", "faults", "done_count", "epoch", "slot_count"})
     if (r.contains(key)) expect(source, key, r[key].is_number_unsigned(), "a whole number");
-  expect(source, "timings", r["timings"].is_object(), "an object");
-  for (const auto& [key, value] : r["timings"].items())
-    if (key != "build_cache_hit") expect(source, "timings." + key, value.is_number(), "a number");
+  if (r.contains("timings")) {
+    expect(source, "timings", r["timings"].is_object(), "an object");
+    for (const auto& [key, value] : r["timings"].items())
+      if (key != "build_cache_hit") expect(source, "timings." + key, value.is_number(), "a number");
+  }
   if (r.contains("slots_per_second"))
     expect(source, "slots_per_second", r["slots_per_second"].is_number() || r["slots_per_second"].is_null(),
            "a number or null");
@@ -109,6 +111,7 @@ constexpr const char* kStyle = R"(
 body { font-family: sans-serif; margin: 24px; color: #222; max-width: 1200px; }
 h1 { font-size: 22px; margin-bottom: 4px; }
 h2 { font-size: 17px; border-bottom: 1px solid #ccc; padding-bottom: 2px; margin-top: 28px; }
+h3 { font-size: 14px; margin-top: 18px; }
 .summary { color: #444; }
 .facts { border-collapse: collapse; }
 .facts td { padding: 2px 14px 2px 0; }
@@ -135,11 +138,10 @@ DispatchPage load_dispatch_page(const std::string& out_dir, const std::string& r
   namespace fs = std::filesystem;
   if (!fs::is_directory(out_dir))
     throw Error::io(out_dir, "is not a directory", "pass the directory `vyre dispatch --out-dir` wrote");
-  Bytes* slots[] = {&page.buffers.control, &page.buffers.ring, &page.buffers.debug_log, &page.buffers.io_queue};
   for (size_t i = 0; i < kBufferFileNames.size(); ++i) {
     const std::string path = (fs::path(out_dir) / kBufferFileNames[i]).string();
-    *slots[i] = read_input(path);
-    check_buffer(kFileKinds[i], *slots[i], path);
+    page.buffers[i] = InputBytes::read(path);
+    check_buffer(kFileKinds[i], page.buffers[i], path);
   }
   std::string report = report_path;
   if (report.empty() && fs::exists(fs::path(out_dir) / "report.json"))
@@ -148,17 +150,23 @@ DispatchPage load_dispatch_page(const std::string& out_dir, const std::string& r
     page.report = parse_json_document(read_text_input(report), display_name(report));
     page.report_name = display_name(report);
     check_report(*page.report, page.report_name);
+    const uint64_t slots = page.buffers[1].size() / protocol::SLOT_BYTES;
+    if (page.report->contains("slot_count") && (*page.report)["slot_count"].get<uint64_t>() != slots)
+      throw Error::invalid_input(page.report_name + ": slot_count",
+                                 "the report is of a dispatch of " + std::to_string((*page.report)["slot_count"].get<uint64_t>()) +
+                                     " slots, but " + out_dir + "/ring.bin holds " + std::to_string(slots),
+                                 "pass the report of the dispatch that wrote " + out_dir);
   }
   return page;
 }
 
 std::string dispatch_page_html(const DispatchPage& page, const FormatTable* formats) {
-  const DispatchBuffers& b = page.buffers;
-  const ControlView control = decode_control(b.control);
-  const DebugLogView log = decode_debug_log(b.debug_log);
-  const IoQueueView queue = decode_io_queue(b.io_queue);
-  const StatusCounts counts = count_statuses(b.ring);
-  const uint64_t slot_count = b.ring.size() / protocol::SLOT_BYTES;
+  const ByteSpan ring = page.buffers[1];
+  const ControlView control = decode_control(page.buffers[0]);
+  const DebugLogView log = decode_debug_log(page.buffers[2]);
+  const IoQueueView queue = decode_io_queue(page.buffers[3]);
+  const StatusCounts counts = count_statuses(ring);
+  const uint64_t slot_count = ring.size() / protocol::SLOT_BYTES;
   const json none = json::object();
   const json& r = page.report ? *page.report : none;
   auto text_of = [&](const json& j, const char* key) { return j.contains(key) ? j[key].get<std::string>() : std::string("?"); };
@@ -180,15 +188,16 @@ std::string dispatch_page_html(const DispatchPage& page, const FormatTable* form
                      ? "<span class=\"fault\">" + grouped(counts.by_status[protocol::slot::FAULT]) + " FAULT slots</span>"
                      : "none");
   if (page.report) {
-    fact("backend", xml_text(text_of(r, "backend")) + " on " + xml_text(text_of(r, "device")));
+    if (r.contains("backend")) fact("backend", xml_text(text_of(r, "backend")) + " on " + xml_text(text_of(r, "device")));
     if (r.contains("launches") && r.contains("passes"))
       fact("launches", grouped(r["launches"].get<uint64_t>()) + " launches, " + grouped(r["passes"].get<uint64_t>()) +
                            " passes");
     std::string timings;
-    for (const char* key : {"kernel_ms", "transfer_ms", "build_ms", "device_ms", "total_ms"})
-      if (r["timings"].contains(key))
-        timings += std::string(timings.empty() ? "" : ", ") + key + " " + number_text(r["timings"][key].get<double>());
-    fact("timings", xml_text(timings));
+    if (r.contains("timings"))
+      for (const char* key : {"kernel_ms", "transfer_ms", "build_ms", "device_ms", "total_ms"})
+        if (r["timings"].contains(key))
+          timings += std::string(timings.empty() ? "" : ", ") + key + " " + number_text(r["timings"][key].get<double>());
+    if (!timings.empty()) fact("timings", xml_text(timings));
     if (r.contains("slots_per_second") && r["slots_per_second"].is_number())
       fact("rate", grouped(static_cast<uint64_t>(r["slots_per_second"].get<double>())) + " slots/s (kernel)");
     fact("report", xml_text(page.report_name));
@@ -199,7 +208,7 @@ std::string dispatch_page_html(const DispatchPage& page, const FormatTable* form
   out += "</table>\n";
 
   out += "<section id=\"ring-map\">\n<h2>Ring map</h2>\n" +
-         slot_map_svg(BufferKind::Ring, b.ring, kBufferFileNames[1]) + "</section>\n";
+         slot_map_svg(BufferKind::Ring, ring, kBufferFileNames[1]) + "</section>\n";
 
   // Statuses and metrics as bars.
   std::vector<std::tuple<std::string, uint64_t, std::string>> items;
@@ -238,7 +247,7 @@ std::string dispatch_page_html(const DispatchPage& page, const FormatTable* form
     size_t shown = 0;
     const uint64_t total = counts.by_status[protocol::slot::FAULT];
     for (uint64_t i = 0; i < slot_count && shown < kMaxRows; ++i) {
-      const SlotView s = decode_slot(b.ring, static_cast<uint32_t>(i));
+      const SlotView s = decode_slot(ring, static_cast<uint32_t>(i));
       if (s.status != protocol::slot::FAULT) continue;
       ++shown;
       rows += "<tr><td class=\"num\">" + std::to_string(s.index) + "</td>" + cell(opcode_label(s.opcode)) +

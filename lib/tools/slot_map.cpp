@@ -114,10 +114,17 @@ std::string slot_map_svg(BufferKind kind, ByteSpan bytes, std::string_view title
     cell_status[cell] = bin[fault] ? fault : pick;
   }
 
+  // The picture fits its title and its legend.
+  size_t legend_entries = 0;
+  for (uint32_t st = 0; st <= kOther; ++st) legend_entries += counts[st] != 0 || st == fault;
+  const uint32_t width = std::max<uint32_t>(l.width, kLeft + 20 + static_cast<uint32_t>(title.size() + 24) * 9);
+  const uint32_t height = l.origin_y + static_cast<uint32_t>(l.rows) * l.cell_px + 16 +
+                          static_cast<uint32_t>((legend_entries + 1) / 2) * kLegendRow + 8;
+
   std::string out;
   out.reserve(64 * 1024);
-  out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + px(l.width) + "\" height=\"" + px(l.height) +
-         "\" viewBox=\"0 0 " + px(l.width) + " " + px(l.height) +
+  out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + px(width) + "\" height=\"" + px(height) +
+         "\" viewBox=\"0 0 " + px(width) + " " + px(height) +
          "\" font-family=\"sans-serif\" font-size=\"12\" class=\"slot-map\" data-kind=\"" +
          std::string(buffer_kind_info(kind).name) + "\" data-slots=\"" + px(n) + "\" data-slots-per-cell=\"" +
          px(l.slots_per_cell) + "\" data-columns=\"" + px(l.columns) + "\" data-cell-px=\"" + px(l.cell_px) +

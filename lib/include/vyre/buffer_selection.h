@@ -29,10 +29,10 @@ std::pair<uint64_t, uint64_t> resolve_range(const IndexRange& range, uint64_t co
 // The filters as the command line gives them, before the kind is known
 // (--kind may be left out, so names are read once the kind is).
 struct SelectionRequest {
-  std::string slots, records;            // "" when not given
-  std::vector<std::string> statuses;     // names or numbers
-  std::vector<std::string> opcodes;      // names or numbers
-  std::optional<uint32_t> tenant;
+  std::string slots{}, records{};         // "" when not given
+  std::vector<std::string> statuses{};   // names or numbers
+  std::vector<std::string> opcodes{};    // names or numbers
+  std::optional<uint32_t> tenant{};
   bool all = false;  // list EMPTY slots too
 };
 

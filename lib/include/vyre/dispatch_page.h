@@ -10,14 +10,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
+
 #include "vyre/dispatch_buffers.h"
+#include "vyre/file_io.h"
 #include "vyre/format_table.h"
 
 namespace vyre {
 
 struct DispatchPage {
   std::string title;         // the out-dir as the user named it
-  DispatchBuffers buffers;   // control.bin, ring.bin, debug_log.bin, io_queue.bin
+  // control.bin, ring.bin, debug_log.bin, io_queue.bin, in binding order
+  std::array<InputBytes, 4> buffers;
   // The dispatch report (schemas/dispatch-report.schema.json), when there is
   // one: backend, device, timings, serviced IO requests.
   std::optional<nlohmann::json> report;

@@ -25,7 +25,7 @@ struct SlotMapLayout {
   uint64_t cells = 0, columns = 0, rows = 0;
   uint32_t cell_px = 0;                 // a cell's side
   uint32_t origin_x = 0, origin_y = 0;  // the top left corner of cell 0
-  uint32_t width = 0, height = 0;       // the whole picture
+  uint32_t width = 0, height = 0;       // the picture, before a long title widens it or a short legend shortens it
   // The pixel at the centre of the cell that holds `slot`.
   std::pair<uint32_t, uint32_t> centre_of(uint64_t slot) const;
 };
