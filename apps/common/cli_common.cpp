@@ -238,6 +238,8 @@ class SignalWatcher {
 std::string parse_error_text(const CLI::ParseError& e, const std::string& who) {
   std::string what = e.what();
   while (!what.empty() && (what.back() == '.' || what.back() == '\n' || what.back() == ' ')) what.pop_back();
+  // A hidden option's validator names it itself (add_hidden_alias).
+  if (what.starts_with(": ")) what = what.substr(2);
   // CLI11's "Could not convert: --x = 1.5" and validators' "--x: why".
   if (what.starts_with("Could not convert: ")) {
     what = what.substr(19);

@@ -123,16 +123,23 @@ nlohmann::json bench_json(const BenchReport& r) {
 }
 
 std::string bench_csv(const BenchReport& r) {
+  // One header for every tool: a series a tool does not measure is an empty
+  // cell, so the files of vyre bench and grafos bench read alike.
+  const BenchSeries* columns[3] = {nullptr, nullptr, nullptr};
+  for (const BenchSeries& s : r.series) {
+    const size_t at = s.name == "wall_ms" ? 0 : s.name == "kernel_ms" ? 1 : 2;
+    columns[at] = &s;
+  }
   std::ostringstream out;
-  out << "run";
-  for (const BenchSeries& s : r.series) out << "," << s.name;
-  out << "\n";
+  out << kBenchCsvHeader << "\n";
   for (uint32_t i = 0; i < r.repeat; ++i) {
     out << i;
-    for (const BenchSeries& s : r.series) {
+    for (const BenchSeries* s : columns) {
+      out << ",";
+      if (!s || i >= s->ms.size()) continue;
       char buf[32];
-      std::snprintf(buf, sizeof buf, "%.6f", i < s.ms.size() ? s.ms[i] : 0.0);
-      out << "," << buf;
+      std::snprintf(buf, sizeof buf, "%.6f", s->ms[i]);
+      out << buf;
     }
     out << "\n";
   }

@@ -16,6 +16,14 @@ expect_ok "encode control" "$VYRE" encode-control --tenants 2 --observable 16 --
 expect_same_bytes "control = upstream try_encode_control(true, 2, 16)" "$WORK/control.bin" "$GOLDEN/control_sd1_t2_o16.bin"
 expect_ok "encode control, clamped tenants" "$VYRE" encode-control --tenants 4294967295 --observable 1000 -o control.bin
 expect_same_bytes "control = upstream try_encode_control(false, u32::MAX, 1000)" "$WORK/control.bin" "$GOLDEN/control_sd0_t4294967295_o1000.bin"
+# One vocabulary: --observables as in vyre replay, --slot-count as in replay
+# and ring specs; the former spellings still work, hidden from help.
+expect_ok "encode control, --observables" "$VYRE" encode-control --tenants 2 --observables 16 --shutdown -o control2.bin
+expect_same_bytes "--observables = --observable" "$WORK/control2.bin" "$GOLDEN/control_sd1_t2_o16.bin"
+expect_ok "encode-control --help" "$VYRE" encode-control --help
+if grep -q -- "--observables" "$WORK/.out" && ! grep -q -- "--observable " "$WORK/.out"; then pass; else fail "help shows the former name"; fi
+expect_ok "encode io queue, --slot-count" "$VYRE" encode-io-queue --slot-count 8 -o ioq2.bin
+expect_same_bytes "--slot-count = --slots" "$WORK/ioq2.bin" "$GOLDEN/empty_io_queue_8.bin"
 expect_ok "encode control with priority offsets" "$VYRE" encode-control --tenants 5 --observable 2 --priority-slots 8 -o prio.bin
 expect_same_bytes "control = upstream resident reset control" "$WORK/prio.bin" \
   "$GOLDEN/resident_reset_s8_from_t2_o4_to_t5_o2.control.bin"
@@ -163,6 +171,14 @@ expect_fail "diff unknown field" 2 "--ignore bogus is not a field of a ring buff
 expect_fail "diff wrong kind" 2 "debug_log_rec3.bin, byte offset 1024: a ring of 1028 bytes" "$VYRE" diff "$GOLDEN/debug_log_rec3.bin" "$GOLDEN/debug_log_rec3.bin" --kind ring
 expect_ok "diff without --kind" "$VYRE" diff "$E/example-ring.bin" "$E/example-ring.bin"
 expect_fail "diff missing file" 3 "nope.bin: cannot open" "$VYRE" diff nope.bin "$E/example-ring.bin" --kind ring
+
+# --- one vocabulary: every command that writes one output takes -o/--output ------
+for sub in encode-ring encode-control encode-debug-log encode-io-queue inspect diff report decode-debug dispatch replay bench devices; do
+  expect_ok "$sub --help" "$VYRE" "$sub" --help
+  if grep -q -- "-o,--output" "$WORK/.out"; then pass; else fail "vyre $sub has no -o,--output"; fi
+done
+expect_ok "decode-debug -o" "$VYRE" decode-debug "$GOLDEN/debug_log_rec3.bin" -o dd.txt
+expect_same_bytes "decode-debug -o writes the lines" "$WORK/dd.txt" "$E/decode-rec3.txt"
 
 # --- help and man pages ----------------------------------------------------------
 for sub in encode-ring encode-control encode-debug-log encode-io-queue inspect decode-debug diff; do

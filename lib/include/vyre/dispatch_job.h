@@ -51,7 +51,9 @@ struct DispatchRequest {
   std::string server;  // the socket of a `vyre serve`; empty: run in this process
   uint32_t guard_bytes = 0;
   std::string record;  // a replay log to append the published slots to; empty: none
-  uint64_t record_capacity = 65536;
+  // Records of a log `record` creates; 0: default_record_capacity of the
+  // slots this dispatch publishes (replay.h).
+  uint64_t record_capacity = 0;
 };
 
 struct DispatchOutcome {
