@@ -11,8 +11,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${VYRE_BUILD_DIR:-$root/build}"
 jobs="$(nproc 2>/dev/null || echo 2)"
 
+# librsvg2-bin (rsvg-convert) and chromium look at the SVG slot maps and the
+# HTML page of vyre report in the tests (cli_capture, cli_report); groff-base
+# renders the man pages (shipped_docs).
 packages=(build-essential cmake libcli11-dev nlohmann-json3-dev ocl-icd-opencl-dev opencl-c-headers
-          opencl-clhpp-headers doctest-dev pocl-opencl-icd clinfo python3 python3-jsonschema bc pkgconf zsh jq)
+          opencl-clhpp-headers doctest-dev pocl-opencl-icd clinfo python3 python3-jsonschema bc pkgconf zsh jq
+          librsvg2-bin chromium groff-base)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -181,7 +181,7 @@ expect_ok "decode-debug -o" "$VYRE" decode-debug "$GOLDEN/debug_log_rec3.bin" -o
 expect_same_bytes "decode-debug -o writes the lines" "$WORK/dd.txt" "$E/decode-rec3.txt"
 
 # --- help and man pages ----------------------------------------------------------
-for sub in encode-ring encode-control encode-debug-log encode-io-queue inspect decode-debug diff; do
+for sub in encode-ring encode-control encode-debug-log encode-io-queue inspect decode-debug diff report; do
   expect_ok "$sub --help" "$VYRE" "$sub" --help
   if [[ -f "$SRC/man/vyre-$sub.1" ]] && grep -q "EXIT STATUS" "$SRC/man/vyre-$sub.1"; then pass
   else fail "man/vyre-$sub.1 missing or without EXIT STATUS"; fi
