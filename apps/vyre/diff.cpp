@@ -33,7 +33,7 @@ Runner setup_diff(CLI::App& cmd) {
     const BufferDiff d = diff_buffers(kind, a, b, std::set<std::string>(o->ignore.begin(), o->ignore.end()),
                                       display_name(o->a), display_name(o->b));
     if (!o->quiet) {
-      outputs.set(out, o->json ? buffer_diff_json(d).dump() + "\n" : buffer_diff_text(d));
+      outputs.set(out, o->json ? buffer_diff_json_line(d) : buffer_diff_text(d));
       outputs.commit(stop);
     }
     return d.equal() ? kExitOk : kExitDifferent;

@@ -166,6 +166,21 @@ std::string buffer_diff_text(const BufferDiff& d) {
   return out;
 }
 
+std::string buffer_diff_json_line(const BufferDiff& d) {
+  // Keys in nlohmann/json's order (sorted): added, changed, equal, kind, removed.
+  std::string out = "{\"added\":" + json(d.added).dump() + ",\"changed\":[";
+  out.reserve(out.size() + d.changed.size() * 72);
+  for (size_t i = 0; i < d.changed.size(); ++i) {
+    const FieldDifference& c = d.changed[i];
+    if (i) out += ',';
+    out += "{\"a\":" + c.a.dump() + ",\"b\":" + c.b.dump() + ",\"field\":" + json(c.field).dump() +
+           ",\"where\":" + json(c.where).dump() + "}";
+  }
+  out += "],\"equal\":" + std::string(d.equal() ? "true" : "false") + ",\"kind\":" + json(d.kind).dump() +
+         ",\"removed\":" + json(d.removed).dump() + "}\n";
+  return out;
+}
+
 json buffer_diff_json(const BufferDiff& d) {
   json changed = json::array();
   for (const auto& c : d.changed) changed.push_back({{"where", c.where}, {"field", c.field}, {"a", c.a}, {"b", c.b}});

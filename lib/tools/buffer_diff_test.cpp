@@ -2,6 +2,7 @@
 
 #include "vyre/buffer_diff.h"
 #include "vyre/control.h"
+#include "vyre/debug_log.h"
 #include "vyre/detail/words.h"
 #include "vyre/error.h"
 #include "vyre/ring.h"
@@ -66,4 +67,13 @@ TEST_CASE("the diff's JSON is one compact line of schemas/diff.schema.json's sha
   const std::string text = buffer_diff_json(diff_buffers(BufferKind::Ring, a, b, {})).dump();
   CHECK(text == R"({"added":[],"changed":[{"a":"EMPTY","b":"FAULT","field":"status","where":"slot 0"}],"equal":false,)"
                 R"("kind":"ring","removed":[]})");
+  CHECK(buffer_diff_json_line(diff_buffers(BufferKind::Ring, a, b, {})) == text + "\n");
+  // Records too (debug logs, replay logs), and an equal diff.
+  Bytes log_a = encode_empty_debug_log(4), log_b = log_a;
+  detail::write_word(log_b, 0, 4);
+  detail::write_word(log_b, 1, 9);
+  const BufferDiff records = diff_buffers(BufferKind::DebugLog, log_a, log_b, {});
+  CHECK(buffer_diff_json_line(records) == buffer_diff_json(records).dump() + "\n");
+  const BufferDiff same = diff_buffers(BufferKind::Ring, a, a, {});
+  CHECK(buffer_diff_json_line(same) == buffer_diff_json(same).dump() + "\n");
 }
