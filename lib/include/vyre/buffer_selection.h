@@ -45,7 +45,6 @@ struct Selection {
   // Listing: EMPTY slots are left out unless `all` or a status list that
   // names EMPTY asks for them. Counts (--summary) cover every selected slot.
   bool all = false;
-  bool filters_slots() const { return slots || !statuses.empty() || !opcodes.empty() || tenant; }
 };
 
 // Reads the request for `kind`: statuses by name (EMPTY .. FAULT, and OK,
