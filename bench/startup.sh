@@ -24,7 +24,7 @@ commands=(
   "$vyre inspect $work/ring.bin --kind ring"
   "$vyre inspect $work/control.bin --kind control --json"
   "$vyre diff $work/ring.bin $work/ring.bin --kind ring"
-  "$vyre dispatch --backend reference --ring $work/ring.bin --report $work/report.json"
+  "$vyre dispatch --backend reference --ring $work/ring.bin -o $work/report.json"
   "$grafos run-tasklet sum --workers 2 -o $work/sum.bin"
 )
 if command -v jq >/dev/null; then commands+=("jq -n 1"); fi

@@ -28,7 +28,7 @@ for name, opcode in (("builtin", "STORE_U32"), ("user", "0x100")):
         f.write(",\n".join(json.dumps({"opcode": opcode, "args": [i, 160 + i]}) for i in range(n)))
         f.write("\n]}\n")
 PY
-"$vyre" encode-control --observable "$slots" -o "$work/control.bin"
+"$vyre" encode-control --observables "$slots" -o "$work/control.bin"
 for name in builtin user; do "$vyre" encode-ring "$work/$name.json" -o "$work/$name.bin"; done
 
 bench() {  # bench NAME [OPTIONS...]: the bench JSON of one ring

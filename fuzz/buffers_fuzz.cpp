@@ -5,6 +5,8 @@
 #include "vyre/slot_publish.h"
 #include "vyre/error.h"
 #include "vyre/io_queue.h"
+#include "vyre/slot_counts.h"
+#include "vyre/slot_map.h"
 #include "vyre/views.h"
 
 namespace {
@@ -22,10 +24,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const ByteSpan in = fuzz::bytes(data, size);
   const uint32_t word = size >= 4 ? uint32_t(data[0]) | uint32_t(data[1]) << 8 | uint32_t(data[2]) << 16 | uint32_t(data[3]) << 24 : 0;
   guarded([&] { (void)control_text(decode_control(in)); (void)control_json(decode_control(in)).dump(); });
-  guarded([&] { const auto v = decode_ring(in); (void)ring_text(v, true); (void)ring_json(v, true).dump(); });
+  guarded([&] {
+    Selection all;
+    all.all = true;
+    const auto slots = select_ring_slots(in, all, true);
+    (void)ring_text(in, slots);
+    (void)ring_json(in, slots).dump();
+    (void)ring_json_lines(in, slots);
+    (void)slot_counts_text(count_ring_slots(in, slots));
+  });
   guarded([&] { (void)read_debug_log(in); });
   guarded([&] { const auto v = decode_debug_log(in); (void)debug_log_text(v, nullptr); (void)debug_log_json(v, nullptr).dump(); });
-  guarded([&] { const auto v = decode_io_queue(in); (void)io_queue_text(v, true); (void)io_queue_json(v, true).dump(); });
+  guarded([&] {
+    const auto v = decode_io_queue(in);
+    Selection all;
+    all.all = true;
+    const auto slots = select_io_slots(in, all, true);
+    (void)io_queue_text(v, slots);
+    (void)io_queue_json(v, slots).dump();
+    (void)slot_counts_json(count_io_slots(in, slots)).dump();
+  });
+  guarded([&] { (void)candidate_kinds(in); (void)slot_map_svg(BufferKind::Ring, in, "fuzz"); });
   guarded([&] {
     Bytes q(in.begin(), in.end());
     const auto claimed = claim_io_requests(q);

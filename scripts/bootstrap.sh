@@ -11,8 +11,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${VYRE_BUILD_DIR:-$root/build}"
 jobs="$(nproc 2>/dev/null || echo 2)"
 
+# librsvg2-bin (rsvg-convert) and chromium look at the SVG slot maps and the
+# HTML page of vyre report in the tests (cli_capture, cli_report); groff-base
+# renders the man pages (shipped_docs).
 packages=(build-essential cmake libcli11-dev nlohmann-json3-dev ocl-icd-opencl-dev opencl-c-headers
-          opencl-clhpp-headers doctest-dev pocl-opencl-icd clinfo python3 python3-jsonschema bc pkgconf zsh jq)
+          opencl-clhpp-headers doctest-dev pocl-opencl-icd clinfo python3 python3-jsonschema bc pkgconf zsh jq
+          librsvg2-bin chromium groff-base)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -39,21 +43,23 @@ case "$mode" in
     echo "== inspect it"
     "$vyre" inspect "$out/ring.bin" --kind ring
     echo "== a control buffer for 2 tenants and 16 observables"
-    "$vyre" encode-control --tenants 2 --observable 16 -o "$out/control.bin"
+    "$vyre" encode-control --tenants 2 --observables 16 -o "$out/control.bin"
     echo "== the OpenCL devices (PoCL on a machine without a GPU)"
     "$vyre" devices
     echo "== dispatch examples/dispatch-spec.json on the first GPU, else the first device"
     "$vyre" dispatch --ring-spec "$root/examples/dispatch-spec.json" --control "$out/control.bin" \
-      --resources "$root/examples/resources.json" --out-dir "$out/dispatched" --report "$out/report.json"
+      --resources "$root/examples/resources.json" --out-dir "$out/dispatched" -o "$out/report.json"
     "$vyre" inspect "$out/dispatched/ring.bin" --kind ring
     "$vyre" inspect "$out/dispatched/control.bin" --kind control
     "$vyre" decode-debug "$out/dispatched/debug_log.bin"
+    echo "== one HTML page about the dispatch: ring map, statuses, metrics, faults, PRINTF, IO"
+    "$vyre" report "$out/dispatched" --dispatch-report "$out/report.json" -o "$out/report.html"
     echo "== a tasklet: sort the ring's bytes as u32 words on both targets"
     "$build/bin/grafos" run-tasklet sort --workers 3 --input "$out/dispatched/ring.bin" --output "$out/sorted-host.bin"
     "$build/bin/grafos" run-tasklet sort --workers 3 --target opencl --input "$out/dispatched/ring.bin" \
       --output "$out/sorted-opencl.bin" --report -
     cmp "$out/sorted-host.bin" "$out/sorted-opencl.bin" && echo "host and opencl outputs are identical"
-    echo "== outputs are in $out (dispatch report: $out/report.json)"
+    echo "== outputs are in $out (dispatch report: $out/report.json, page: $out/report.html)"
     ;;
   test)
     (cd "$build" && ctest --output-on-failure -j "$jobs")

@@ -26,8 +26,8 @@ Error in_file(const Error& e, const std::string& path) {
   return e.with_context(context);
 }
 
-void add_output_option(CLI::App& cmd, std::string& out, const std::string& what) {
-  cmd.add_option("-o,--output", out, what + ", or - for stdout")->capture_default_str();
+CLI::Option* add_output_option(CLI::App& cmd, std::string& out, const std::string& what) {
+  return cmd.add_option("-o,--output", out, what + ", or - for stdout")->capture_default_str();
 }
 
 void write_binary_output(const std::string& path, const std::function<Bytes()>& make, std::stop_token stop) {
@@ -38,10 +38,17 @@ void write_binary_output(const std::string& path, const std::function<Bytes()>& 
   outputs.commit(stop);
 }
 
-CLI::Option* add_kind_option(CLI::App& cmd, BufferKind& kind) {
-  std::vector<std::pair<std::string, BufferKind>> choices;
+CLI::Option* add_kind_option(CLI::App& cmd, std::optional<BufferKind>& kind) {
+  std::vector<std::pair<std::string, std::optional<BufferKind>>> choices;
   for (const auto& k : buffer_kinds()) choices.emplace_back(k.name, k.kind);
-  return add_choice_option(cmd, "--kind", kind, choices, "Buffer kind", false);
+  return add_choice_option(cmd, "--kind", kind, choices,
+                           "Buffer kind (default: told from the content: the VRRL0001 magic, the size, the layout of "
+                           "each kind; exit 2 with the candidates when several fit)",
+                           false);
+}
+
+void print_note(const std::string& who, const std::string& note) {
+  std::fprintf(stderr, "%s: note: %s\n", who.c_str(), note.c_str());
 }
 
 void add_device_option(CLI::App& cmd, std::string& selector) {
@@ -231,6 +238,8 @@ class SignalWatcher {
 std::string parse_error_text(const CLI::ParseError& e, const std::string& who) {
   std::string what = e.what();
   while (!what.empty() && (what.back() == '.' || what.back() == '\n' || what.back() == ' ')) what.pop_back();
+  // A hidden option's validator names it itself (add_hidden_alias).
+  if (what.starts_with(": ")) what = what.substr(2);
   // CLI11's "Could not convert: --x = 1.5" and validators' "--x: why".
   if (what.starts_with("Could not convert: ")) {
     what = what.substr(19);

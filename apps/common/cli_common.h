@@ -114,13 +114,35 @@ class BenchWriter {
 };
 
 // -o/--output FILE, or - for stdout.
-void add_output_option(CLI::App& cmd, std::string& out, const std::string& what = "Output file");
+CLI::Option* add_output_option(CLI::App& cmd, std::string& out, const std::string& what = "Output file");
 // A command with one binary output: declares `path` (so a path that cannot
 // be written fails before the work), makes the bytes, writes them.
 void write_binary_output(const std::string& path, const std::function<Bytes()>& make, std::stop_token stop);
 
-// --kind KIND of buffer, from the table of buffer kinds.
-CLI::Option* add_kind_option(CLI::App& cmd, BufferKind& kind);
+// An option's former name, still accepted so that scripts keep working, but
+// left out of --help and of the shell completions (group ""). Both names
+// set the same value; given both, the later one wins, as a repeated option.
+// `check` is the primary's validator: CLI11 names no hidden option in its
+// messages, so its errors name `name` themselves.
+template <typename T>
+CLI::Option* add_hidden_alias(CLI::App& cmd, const std::string& name, T& target, const CLI::Option* primary,
+                              CLI::Validator check = CLI::Validator()) {
+  auto* alias = cmd.add_option(name, target, "Former name of " + primary->get_name());
+  alias->group("");
+  alias->check(CLI::Validator(
+      [check, name](std::string& text) mutable {
+        const std::string why = check(text);
+        return why.empty() ? why : name + ": " + why;
+      },
+      "", ""));
+  return alias;
+}
+
+// --kind KIND of buffer, from the table of buffer kinds; left out, the
+// library tells the kind from the content (resolve_buffer_kind).
+CLI::Option* add_kind_option(CLI::App& cmd, std::optional<BufferKind>& kind);
+// Prints a library's note ("vyre inspect: note: ...") on stderr.
+void print_note(const std::string& who, const std::string& note);
 // --device SEL for the OpenCL device.
 void add_device_option(CLI::App& cmd, std::string& selector);
 // --no-cache: clears `use_cache`.

@@ -43,6 +43,7 @@ std::vector<CommandInfo> describe(const CLI::App& app) {
         if (opt->get_lnames().empty() && opt->get_snames().empty()) continue;
       }
       if (opt == sub->get_help_ptr()) continue;  // added to every command below
+      if (opt->get_group().empty()) continue;    // a hidden former name (add_hidden_alias)
       OptionInfo o;
       for (const auto& l : opt->get_lnames()) o.names.push_back("--" + l);
       for (const auto& s : opt->get_snames()) o.names.push_back("-" + s);

@@ -6,8 +6,10 @@
 
 namespace grafos_cli {
 
-vyre::cli::Runner setup_list_tasklets(CLI::App&) {
-  return [](std::stop_token) {
+vyre::cli::Runner setup_list_tasklets(CLI::App& cmd) {
+  auto output = std::make_shared<std::string>("-");
+  vyre::cli::add_output_option(cmd, *output);
+  return [output](std::stop_token) {
     std::string out;
     for (const auto& t : grafos::builtin_tasklets()) {
       char line[256];
@@ -15,7 +17,7 @@ vyre::cli::Runner setup_list_tasklets(CLI::App&) {
                     std::string(t.summary).c_str());
       out += line;
     }
-    vyre::write_output("-", out, vyre::OutputKind::Text);
+    vyre::write_output(*output, out, vyre::OutputKind::Text);
     return vyre::kExitOk;
   };
 }

@@ -9,7 +9,7 @@ namespace vyre::cli {
 
 Runner setup_decode_debug(CLI::App& cmd) {
   struct Options {
-    std::string file, formats;
+    std::string file, formats, output = "-";
     bool json = false, strict = false;
   };
   auto o = std::make_shared<Options>();
@@ -17,11 +17,14 @@ Runner setup_decode_debug(CLI::App& cmd) {
   cmd.add_option("--formats", o->formats, "JSON format table: {\"<fmt id>\": \"text with {0} {1} {2} {slot}\"}");
   cmd.add_flag("--json", o->json, "Print {cursor, capacity, dropped, records} as JSON");
   cmd.add_flag("--strict", o->strict, "Fail like upstream's decoder on an overflowed or partial log");
-  return [o](std::stop_token) {
+  add_output_option(cmd, o->output);
+  return [o](std::stop_token stop) {
+    OutputSet outputs;
+    const size_t main = outputs.add(o->output, OutputKind::Text, "-o");
     check_single_stdin({{"FILE", o->file}, {"--formats", o->formats}});
     std::optional<FormatTable> formats;
     if (!o->formats.empty()) formats = FormatTable::parse_text(read_text_input(o->formats), display_name(o->formats));
-    const Bytes bytes = read_input(o->file);
+    const InputBytes bytes = InputBytes::read(o->file);
     check_buffer(BufferKind::DebugLog, bytes, display_name(o->file));
     DebugLogView view;
     try {
@@ -34,9 +37,11 @@ Runner setup_decode_debug(CLI::App& cmd) {
     if (o->json) {
       nlohmann::json doc = debug_log_json(view, table);
       doc.erase("kind");
-      write_output("-", doc.dump(2) + "\n", OutputKind::Text);
+      outputs.set(main, doc.dump(2) + "\n");
+      outputs.commit(stop);
     } else {
-      write_output("-", debug_log_text(view, table), OutputKind::Text);
+      outputs.set(main, debug_log_text(view, table));
+      outputs.commit(stop);
       // Notes go to stderr so the record lines stay clean for pipelines.
       if (view.dropped > 0)
         std::cerr << "vyre decode-debug: note: " << display_name(o->file) << ": log overflowed: " << view.dropped

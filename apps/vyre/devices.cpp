@@ -10,8 +10,12 @@ namespace vyre::cli {
 
 Runner setup_devices(CLI::App& cmd) {
   auto json = std::make_shared<bool>(false);
+  auto output = std::make_shared<std::string>("-");
   cmd.add_flag("--json", *json, "Print a JSON array (schemas/devices.schema.json)");
-  return [json](std::stop_token) {
+  add_output_option(cmd, *output);
+  return [json, output](std::stop_token stop) {
+    OutputSet outputs;
+    const size_t main = outputs.add(*output, OutputKind::Text, "-o");
     const auto devices = list_devices();
     std::string out;
     if (*json) {
@@ -38,7 +42,8 @@ Runner setup_devices(CLI::App& cmd) {
         out += line;
       }
     }
-    write_output("-", out, OutputKind::Text);
+    outputs.set(main, std::move(out));
+    outputs.commit(stop);
     return kExitOk;
   };
 }

@@ -37,17 +37,20 @@ Runner setup_dispatch(CLI::App& cmd) {
   auto o = std::make_shared<Options>();
   add_dispatch_flags(cmd, o->request.inputs, true);
   cmd.add_option("--out-dir", o->out_dir, "Write control.bin, ring.bin, debug_log.bin and io_queue.bin here");
-  cmd.add_option("--report", o->report, "JSON report file, or - for stdout")->capture_default_str();
+  // --report is the former name of -o: messages name the one the user typed.
+  const CLI::Option* report_alias = add_hidden_alias(
+      cmd, "--report", o->report, add_output_option(cmd, o->report, "JSON report file (schemas/dispatch-report.schema.json)"));
   cmd.add_option("--guard-bytes", o->request.guard_bytes,
                  "Surround every device buffer with this many guard bytes and fail if the kernel touches one")
       ->check(whole_number(1, 1u << 20));
   cmd.add_option("--record", o->request.record,
                  "Append every PUBLISHED slot to this VRRL0001 replay log (created when missing); replay it with "
                  "vyre replay");
-  cmd.add_option("--record-capacity", o->request.record_capacity, "Records of a log that --record creates (it then wraps)")
-      ->check(whole_number(1, protocol::replay::MAX_REPLAY_RECORDS))
-      ->capture_default_str();
-  return [o](std::stop_token stop) {
+  cmd.add_option("--record-capacity", o->request.record_capacity,
+                 "Records of a log that --record creates, after which it wraps (default: twice the slots this "
+                 "dispatch publishes, rounded up to a power of two, at least 1024)")
+      ->check(whole_number(1, protocol::replay::MAX_REPLAY_RECORDS));
+  return [o, report_alias](std::stop_token stop) {
     DispatchRequest request = o->request;
     apply_server_environment(request.inputs, request.guard_bytes != 0);
     // Every output is declared before anything runs, and all are written
@@ -55,7 +58,7 @@ Runner setup_dispatch(CLI::App& cmd) {
     OutputSet outputs;
     std::optional<BufferDirectory> out_dir;
     if (!o->out_dir.empty()) out_dir.emplace(outputs, o->out_dir, "--out-dir");
-    const size_t report = outputs.add(o->report, OutputKind::Text, "--report");
+    const size_t report = outputs.add(o->report, OutputKind::Text, report_alias->count() ? "--report" : "-o");
     const size_t record = request.record.empty() || request.record == "-"
                               ? 0
                               : outputs.add(request.record, OutputKind::Binary, "--record");

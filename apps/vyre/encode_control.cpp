@@ -14,9 +14,10 @@ Runner setup_encode_control(CLI::App& cmd) {
   cmd.add_option("--tenants", o->tenants, "Tenants to authorize (masks for the first 29, quotas for the first 32)")
       ->check(whole_number(0, UINT32_MAX))
       ->capture_default_str();
-  cmd.add_option("--observable", o->observable, "Observable result words after word 160")
-      ->check(whole_number(0, protocol::MAX_ENCODED_OBSERVABLE_SLOTS))
-      ->capture_default_str();
+  auto* observables = cmd.add_option("--observables", o->observable, "Observable result words after word 160")
+                          ->check(whole_number(0, protocol::MAX_ENCODED_OBSERVABLE_SLOTS))
+                          ->capture_default_str();
+  add_hidden_alias(cmd, "--observable", o->observable, observables, whole_number(0, protocol::MAX_ENCODED_OBSERVABLE_SLOTS));
   cmd.add_flag("--shutdown", o->shutdown, "Set the SHUTDOWN word so every lane returns at once");
   auto* prio = cmd.add_option("--priority-slots", o->priority_slots,
                               "Also write the default priority partition offsets for a ring of S slots")

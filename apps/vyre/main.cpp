@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
       {"inspect", "Show a buffer as a table or JSON", setup_inspect},
       {"diff", "Semantic diff of two buffers of one kind (exit 0 equal, 1 different, 2 invalid)", setup_diff,
        kExitInvalidInput},
+      {"report", "One self-contained HTML page about a dispatch: ring map, statuses, metrics, faults, PRINTF, IO",
+       setup_report},
       {"decode-debug", "Decode PRINTF records of a debug log", setup_decode_debug},
       {"dispatch", "Run a ring on an OpenCL device or the reference interpreter", setup_dispatch},
       {"replay", "Replay a VRRL0001 log epoch by epoch and compare observable streams (exit 1: streams differ)",

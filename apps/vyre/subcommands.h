@@ -14,6 +14,7 @@ Runner setup_dispatch(CLI::App& cmd);
 Runner setup_devices(CLI::App& cmd);
 Runner setup_serve(CLI::App& cmd);
 Runner setup_diff(CLI::App& cmd);
+Runner setup_report(CLI::App& cmd);
 Runner setup_replay(CLI::App& cmd);
 Runner setup_bench(CLI::App& cmd);
 }  // namespace vyre::cli

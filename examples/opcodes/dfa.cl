@@ -8,10 +8,10 @@
 // The table is written by a first dispatch (STORE_U32 slots, dfa-table.json)
 // and read by a second one that carries its control buffer (dfa.json); the
 // control buffer needs room for words 200..205 (64 observables):
-//   vyre encode-control --observable 64 -o c.bin
-//   vyre dispatch --ring-spec examples/opcodes/dfa-table.json --control c.bin --out-dir t --report /dev/null
+//   vyre encode-control --observables 64 -o c.bin
+//   vyre dispatch --ring-spec examples/opcodes/dfa-table.json --control c.bin --out-dir t -o /dev/null
 //   vyre dispatch --ring-spec examples/opcodes/dfa.json --control t/control.bin \
-//     --opcodes examples/opcodes/dfa.cl --out-dir d --report /dev/null
+//     --opcodes examples/opcodes/dfa.cl --out-dir d -o /dev/null
 VYRE_OPCODE(0x102) {
   const uint table = vyre_arg(0), symbols = vyre_arg(1), n = vyre_arg(3);
   if (n > 8) vyre_fault();

@@ -3,7 +3,7 @@
 // = the values. Every slot adds its values; lanes meet only in atomics, so
 // the counts do not depend on the order the lanes run in.
 //   vyre dispatch --ring-spec examples/opcodes/histogram.json --opcodes examples/opcodes/histogram.cl \
-//     --out-dir out --report /dev/null; vyre inspect out/control.bin --kind control
+//     --out-dir out -o /dev/null; vyre inspect out/control.bin
 VYRE_OPCODE(0x101) {
   const uint bins = vyre_arg(0);
   const uint n = vyre_arg(1);

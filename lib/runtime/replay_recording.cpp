@@ -46,6 +46,12 @@ ReplayLog load_or_create_log(const std::string& path, uint64_t capacity) {
   }
 }
 
+uint64_t default_record_capacity(uint64_t published_slots) {
+  uint64_t capacity = kMinRecordCapacity;
+  while (capacity < 2 * published_slots && capacity < protocol::replay::MAX_REPLAY_RECORDS) capacity *= 2;
+  return capacity;
+}
+
 uint64_t wall_clock_ns() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());

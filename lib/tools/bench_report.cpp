@@ -6,6 +6,8 @@
 #include <numeric>
 #include <sstream>
 
+#include "vyre/markup.h"
+
 namespace vyre {
 
 namespace {
@@ -33,20 +35,6 @@ std::string fmt(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.4g", v);
   return buf;
-}
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 // Round tick steps (1, 2, 5 x 10^k) giving about `count` ticks over [lo, hi].
@@ -183,16 +171,27 @@ nlohmann::json bench_json(const BenchReport& r) {
 }
 
 std::string bench_csv(const BenchReport& r) {
+  // One header for every tool: a series a tool does not measure is an empty
+  // cell, so the files of vyre bench and grafos bench read alike.
+  const BenchSeries* columns[5] = {};
+  for (const BenchSeries& s : r.series) {
+    const size_t at = s.name == "wall_ms"       ? 0
+                      : s.name == "kernel_ms"   ? 1
+                      : s.name == "upload_ms"   ? 3
+                      : s.name == "readback_ms" ? 4
+                                                : 2;  // memcpy_ms, copy_ms
+    columns[at] = &s;
+  }
   std::ostringstream out;
-  out << "run";
-  for (const BenchSeries& s : r.series) out << "," << s.name;
-  out << "\n";
+  out << kBenchCsvHeader << "\n";
   for (uint32_t i = 0; i < r.repeat; ++i) {
     out << i;
-    for (const BenchSeries& s : r.series) {
+    for (const BenchSeries* s : columns) {
+      out << ",";
+      if (!s || i >= s->ms.size()) continue;
       char buf[32];
-      std::snprintf(buf, sizeof buf, "%.6f", i < s.ms.size() ? s.ms[i] : 0.0);
-      out << "," << buf;
+      std::snprintf(buf, sizeof buf, "%.6f", s->ms[i]);
+      out << buf;
     }
     out << "\n";
   }
@@ -210,11 +209,11 @@ std::string bench_svg(const BenchReport& r) {
   out << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
       << "\" viewBox=\"0 0 " << width << " " << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
   out << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  out << "<text x=\"" << left << "\" y=\"20\" font-size=\"14\" font-weight=\"bold\">" << xml_escape(r.tool + ": " + r.subject)
+  out << "<text x=\"" << left << "\" y=\"20\" font-size=\"14\" font-weight=\"bold\">" << xml_text(r.tool + ": " + r.subject)
       << "</text>\n";
-  out << "<text x=\"" << left << "\" y=\"38\" fill=\"#444\">" << r.work_per_run << " " << xml_escape(r.work_unit)
-      << " per run, " << r.repeat << " runs after " << r.warmup << " warm-up, " << xml_escape(r.backend) << "</text>\n";
-  out << "<text x=\"" << left << "\" y=\"54\" fill=\"#444\">" << xml_escape(r.device) << "</text>\n";
+  out << "<text x=\"" << left << "\" y=\"38\" fill=\"#444\">" << r.work_per_run << " " << xml_text(r.work_unit)
+      << " per run, " << r.repeat << " runs after " << r.warmup << " warm-up, " << xml_text(r.backend) << "</text>\n";
+  out << "<text x=\"" << left << "\" y=\"54\" fill=\"#444\">" << xml_text(r.device) << "</text>\n";
   const double plot_w = width - left - right;
   for (size_t p = 0; p < r.series.size(); ++p) {
     const BenchSeries& s = r.series[p];
@@ -227,8 +226,8 @@ std::string bench_svg(const BenchReport& r) {
     if (lo < 0 && st.min >= 0) lo = 0;
     auto x = [&](double v) { return left + (v - lo) / (hi - lo) * plot_w; };
     const double mid = y0 + 50, axis_y = y0 + 92;
-    out << "<g class=\"series\" data-name=\"" << xml_escape(s.name) << "\">\n";
-    out << "<text x=\"" << left << "\" y=\"" << y0 + 14 << "\" font-weight=\"bold\">" << xml_escape(s.name) << "</text>";
+    out << "<g class=\"series\" data-name=\"" << xml_text(s.name) << "\">\n";
+    out << "<text x=\"" << left << "\" y=\"" << y0 + 14 << "\" font-weight=\"bold\">" << xml_text(s.name) << "</text>";
     out << "<text x=\"" << left + 90 << "\" y=\"" << y0 + 14 << "\" fill=\"#444\">n=" << st.count << "  min "
         << fmt(st.min) << "  median " << fmt(st.median) << "  max " << fmt(st.max) << " ms</text>\n";
     // Whiskers, box, median.

@@ -10,6 +10,7 @@
 #include "vyre/file_io.h"
 #include "vyre/replay_stream.h"
 #include "vyre/resource_map.h"
+#include "vyre/ring.h"
 #include "vyre/ring_spec.h"
 #include "vyre/user_opcodes.h"
 
@@ -115,7 +116,11 @@ DispatchOutcome run_dispatch_request(const DispatchRequest& request, std::stop_t
 
   DispatchOutcome out;
   if (!request.record.empty()) {
-    out.log = load_or_create_log(request.record, request.record_capacity);
+    const uint64_t capacity =
+        request.record_capacity
+            ? request.record_capacity
+            : default_record_capacity(count_statuses(ByteSpan(buffers.get().ring)).by_status[protocol::slot::PUBLISHED]);
+    out.log = load_or_create_log(request.record, capacity);
     out.recorded = record_published(*out.log, buffers.get().ring, buffers.get().control, wall_clock_ns());
   }
   backend.opencl.guard_bytes = request.guard_bytes;

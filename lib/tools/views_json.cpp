@@ -1,3 +1,4 @@
+#include <charconv>
 #include <cstdio>
 
 #include "vyre/packed_slot.h"
@@ -48,23 +49,86 @@ json slot_json(const SlotView& s) {
   return j;
 }
 
-json status_counts_json(const RingView& ring) {
-  const StatusCounts counts = count_statuses(ring);
+json status_counts_json(const StatusCounts& counts) {
   json out = json::object();
   for (uint32_t st = protocol::slot::EMPTY; st <= protocol::slot::FAULT; ++st) out[status_label(st)] = counts.by_status[st];
   out["other"] = counts.other;
   return out;
 }
 
-json ring_json(const RingView& ring, bool all) {
-  json slots = json::array();
-  for (const auto& s : ring.slots)
-    if (all || s.status != protocol::slot::EMPTY) slots.push_back(slot_json(s));
+json status_counts_json(const RingView& ring) { return status_counts_json(count_statuses(ring)); }
+
+json ring_json(ByteSpan ring, std::span<const uint32_t> slots) {
+  json items = json::array();
+  for (const uint32_t i : slots) items.push_back(slot_json(decode_slot(ring, i)));
   return {{"kind", "ring"},
-          {"byte_len", ring.byte_len},
-          {"slot_count", ring.slot_count},
-          {"status_counts", status_counts_json(ring)},
-          {"slots", std::move(slots)}};
+          {"byte_len", ring.size()},
+          {"slot_count", ring.size() / protocol::SLOT_BYTES},
+          {"status_counts", status_counts_json(count_statuses(ring))},
+          {"slots", std::move(items)}};
+}
+
+namespace {
+
+void append_number(std::string& out, uint64_t v) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+// A protocol name (letters, digits and underscores: nothing to escape) as a
+// JSON string, or the value as a number: what status_json and opcode_json give.
+void append_name_or_number(std::string& out, std::optional<std::string_view> name, uint32_t value) {
+  if (name) out.append("\"").append(*name).append("\"");
+  else append_number(out, value);
+}
+
+// slot_json(s).dump(), written straight: nlohmann/json sorts the keys, so
+// the order below is the alphabetical one. Slots with nested objects
+// (PACKED_SLOT, LOAD_MISS) go through slot_json.
+void append_slot_line(std::string& out, const SlotView& s) {
+  if (s.opcode == protocol::opcode::PACKED_SLOT || s.opcode == protocol::opcode::LOAD_MISS) {
+    out += slot_json(s).dump();
+    return;
+  }
+  out += "{\"args\":[";
+  for (size_t i = 0; i < s.args.size(); ++i) {
+    if (i) out += ',';
+    append_number(out, s.args[i]);
+  }
+  out += "],\"opcode\":";
+  append_name_or_number(out, protocol::opcode::name(s.opcode), s.opcode);
+  out += ",\"opcode_value\":";
+  append_number(out, s.opcode);
+  out += ",\"priority\":";
+  append_number(out, s.priority);
+  out += ",\"slot\":";
+  append_number(out, s.index);
+  out += ",\"status\":";
+  append_name_or_number(out, protocol::status_name(s.status), s.status);
+  out += ",\"status_value\":";
+  append_number(out, s.status);
+  out += ",\"tenant\":";
+  append_number(out, s.tenant);
+  out += '}';
+}
+
+}  // namespace
+
+std::string slot_json_line(const SlotView& slot) {
+  std::string out;
+  append_slot_line(out, slot);
+  return out;
+}
+
+std::string ring_json_lines(ByteSpan ring, std::span<const uint32_t> slots) {
+  std::string out;
+  out.reserve(slots.size() * 168);  // a line of small numbers is about 150 bytes
+  for (const uint32_t i : slots) {
+    append_slot_line(out, decode_slot(ring, i));
+    out += '\n';
+  }
+  return out;
 }
 
 json control_json(const ControlView& c) {
@@ -92,14 +156,19 @@ json control_json(const ControlView& c) {
           {"observables", c.observables}};
 }
 
-json debug_log_json(const DebugLogView& log, const FormatTable* formats) {
+namespace {
+json debug_record_json(const DebugRecord& r, const FormatTable* formats) {
+  json j = {{"fmt_id", r.fmt_id}, {"args", r.args}, {"slot", r.slot()}};
+  if (formats)
+    if (auto text = formats->format(r)) j["text"] = *text;
+  return j;
+}
+}  // namespace
+
+json debug_log_json(const DebugLogView& log, const FormatTable* formats, RecordRange range) {
   json records = json::array();
-  for (const auto& r : log.records) {
-    json j = {{"fmt_id", r.fmt_id}, {"args", r.args}, {"slot", r.slot()}};
-    if (formats)
-      if (auto text = formats->format(r)) j["text"] = *text;
-    records.push_back(std::move(j));
-  }
+  const auto [first, last] = resolve_records(range, log.records.size());
+  for (uint64_t i = first; i < last; ++i) records.push_back(debug_record_json(log.records[i], formats));
   return {{"kind", "debug-log"},
           {"byte_len", log.byte_len},
           {"cursor", log.cursor},
@@ -107,6 +176,13 @@ json debug_log_json(const DebugLogView& log, const FormatTable* formats) {
           {"dropped", log.dropped},
           {"partial_record", log.partial_record},
           {"records", std::move(records)}};
+}
+
+std::string debug_log_json_lines(const DebugLogView& log, const FormatTable* formats, RecordRange range) {
+  std::string out;
+  const auto [first, last] = resolve_records(range, log.records.size());
+  for (uint64_t i = first; i < last; ++i) out += debug_record_json(log.records[i], formats).dump() + "\n";
+  return out;
 }
 
 json io_slot_json(const IoSlotView& s) {
@@ -126,29 +202,44 @@ json io_slot_json(const IoSlotView& s) {
           {"tag", s.tag}};
 }
 
-json io_queue_json(const IoQueueView& q, bool all) {
-  json slots = json::array();
-  for (const auto& s : q.slots)
-    if (all || s.status != protocol::slot::EMPTY) slots.push_back(io_slot_json(s));
-  return {{"kind", "io-queue"}, {"byte_len", q.byte_len}, {"slot_count", q.slots.size()}, {"slots", std::move(slots)}};
+json io_queue_json(const IoQueueView& q, std::span<const uint32_t> slots) {
+  json items = json::array();
+  for (const uint32_t i : slots) items.push_back(io_slot_json(q.slots.at(i)));
+  return {{"kind", "io-queue"}, {"byte_len", q.byte_len}, {"slot_count", q.slots.size()}, {"slots", std::move(items)}};
 }
 
-json replay_json(const ReplayLog& log) {
+std::string io_queue_json_lines(const IoQueueView& q, std::span<const uint32_t> slots) {
+  std::string out;
+  for (const uint32_t i : slots) out += io_slot_json(q.slots.at(i)).dump() + "\n";
+  return out;
+}
+
+namespace {
+json recorded_slot_json(const RecordedSlot& r) {
+  return {{"timestamp_ns", r.timestamp_ns}, {"slot", r.slot_idx}, {"tenant", r.tenant_id}, {"opcode", opcode_json(r.opcode)},
+          {"opcode_value", r.opcode},       {"args", r.args},     {"epoch", r.epoch}};
+}
+}  // namespace
+
+json replay_json(const ReplayLog& log, RecordRange range) {
   json records = json::array();
-  for (const auto& r : log.records())
-    records.push_back({{"timestamp_ns", r.timestamp_ns},
-                       {"slot", r.slot_idx},
-                       {"tenant", r.tenant_id},
-                       {"opcode", opcode_json(r.opcode)},
-                       {"opcode_value", r.opcode},
-                       {"args", r.args},
-                       {"epoch", r.epoch}});
+  const auto all = log.records();
+  const auto [first, last] = resolve_records(range, all.size());
+  for (uint64_t i = first; i < last; ++i) records.push_back(recorded_slot_json(all[i]));
   return {{"kind", "replay"},
           {"byte_len", log.bytes().size()},
           {"capacity", log.capacity()},
           {"next_slot", log.next_slot()},
           {"flags", log.flags()},
           {"records", std::move(records)}};
+}
+
+std::string replay_json_lines(const ReplayLog& log, RecordRange range) {
+  std::string out;
+  const auto all = log.records();
+  const auto [first, last] = resolve_records(range, all.size());
+  for (uint64_t i = first; i < last; ++i) out += recorded_slot_json(all[i]).dump() + "\n";
+  return out;
 }
 
 }  // namespace vyre

@@ -31,29 +31,37 @@ std::string words_text(const Words& words) {
 
 }  // namespace
 
-std::string ring_text(const RingView& ring, bool all) {
+namespace {
+
+void append_ring_row(std::string& out, const SlotView& s) {
+  appendf(out, "%8u  %-9s  %-12s  %10u  %-8s  %s\n", s.index, status_label(s.status).c_str(), opcode_label(s.opcode).c_str(),
+          s.tenant, priority_label(s.priority).c_str(), words_text(s.args).c_str());
+  if (s.opcode == protocol::opcode::PACKED_SLOT) {
+    const PackedView p = decode_packed(s.args);
+    for (size_t i = 0; i < p.ops.size(); ++i)
+      appendf(out, "%8s  packed[%zu] %-12s @%u: %s%s\n", "", i, opcode_label(p.ops[i].opcode).c_str(),
+              p.ops[i].arg_offset, words_text(p.ops[i].args).c_str(), p.ops[i].executed ? "" : "  (not executed)");
+  } else if (s.opcode == protocol::opcode::LOAD_MISS) {
+    appendf(out, "%8s  load-miss resource %u%s\n", "", s.args[0], s.args[1] ? " (prefetch)" : "");
+  }
+}
+
+}  // namespace
+
+std::string ring_text(ByteSpan ring, std::span<const uint32_t> slots) {
   std::string out;
   const StatusCounts counts = count_statuses(ring);
-  appendf(out, "ring: %u slots (%llu bytes)", ring.slot_count, static_cast<unsigned long long>(ring.byte_len));
+  const uint64_t slot_count = ring.size() / protocol::SLOT_BYTES;
+  appendf(out, "ring: %llu slots (%llu bytes)", static_cast<unsigned long long>(slot_count),
+          static_cast<unsigned long long>(ring.size()));
   for (uint32_t st = 0; st <= protocol::slot::FAULT; ++st)
     if (counts.by_status[st])
       appendf(out, ", %llu %s", static_cast<unsigned long long>(counts.by_status[st]), status_label(st).c_str());
   if (counts.other) appendf(out, ", %llu with unknown status", static_cast<unsigned long long>(counts.other));
   out += "\n";
   appendf(out, "%8s  %-9s  %-12s  %10s  %-8s  %s\n", "slot", "status", "opcode", "tenant", "priority", "args");
-  for (const auto& s : ring.slots) {
-    if (!all && s.status == protocol::slot::EMPTY) continue;
-    appendf(out, "%8u  %-9s  %-12s  %10u  %-8s  %s\n", s.index, status_label(s.status).c_str(),
-            opcode_label(s.opcode).c_str(), s.tenant, priority_label(s.priority).c_str(), words_text(s.args).c_str());
-    if (s.opcode == protocol::opcode::PACKED_SLOT) {
-      const PackedView p = decode_packed(s.args);
-      for (size_t i = 0; i < p.ops.size(); ++i)
-        appendf(out, "%8s  packed[%zu] %-12s @%u: %s%s\n", "", i, opcode_label(p.ops[i].opcode).c_str(),
-                p.ops[i].arg_offset, words_text(p.ops[i].args).c_str(), p.ops[i].executed ? "" : "  (not executed)");
-    } else if (s.opcode == protocol::opcode::LOAD_MISS) {
-      appendf(out, "%8s  load-miss resource %u%s\n", "", s.args[0], s.args[1] ? " (prefetch)" : "");
-    }
-  }
+  out.reserve(out.size() + slots.size() * 64);
+  for (const uint32_t i : slots) append_ring_row(out, decode_slot(ring, i));
   return out;
 }
 
@@ -95,9 +103,11 @@ std::string control_text(const ControlView& c) {
   return out;
 }
 
-std::string debug_log_text(const DebugLogView& log, const FormatTable* formats) {
+std::string debug_log_text(const DebugLogView& log, const FormatTable* formats, RecordRange range) {
   std::string out;
-  for (const auto& r : log.records) {
+  const auto [first, last] = resolve_records(range, log.records.size());
+  for (uint64_t i = first; i < last; ++i) {
+    const DebugRecord& r = log.records[i];
     std::optional<std::string> text;
     if (formats) text = formats->format(r);
     out += text ? *text : plain_record_line(r);
@@ -106,13 +116,13 @@ std::string debug_log_text(const DebugLogView& log, const FormatTable* formats) 
   return out;
 }
 
-std::string io_queue_text(const IoQueueView& q, bool all) {
+std::string io_queue_text(const IoQueueView& q, std::span<const uint32_t> slots) {
   std::string out;
   appendf(out, "io-queue: %zu slots (%llu bytes)\n", q.slots.size(), static_cast<unsigned long long>(q.byte_len));
   appendf(out, "%4s  %-9s  %-6s  %10s  %10s  %20s  %10s  %10s\n", "slot", "status", "op", "src", "dst", "offset",
           "bytes", "tag");
-  for (const auto& s : q.slots) {
-    if (!all && s.status == protocol::slot::EMPTY) continue;
+  for (const uint32_t i : slots) {
+    const IoSlotView& s = q.slots.at(i);
     auto op = protocol::io::op_name(s.op_type);
     auto st = protocol::io::status_name(s.status);
     appendf(out, "%4u  %-9s  %-6s  %10u  %10u  %20llu  %10u  %10u\n", s.index,
@@ -123,17 +133,20 @@ std::string io_queue_text(const IoQueueView& q, bool all) {
   return out;
 }
 
-std::string replay_text(const ReplayLog& log) {
+std::string replay_text(const ReplayLog& log, RecordRange range) {
   std::string out;
   const auto records = log.records();
   appendf(out, "replay log VRRL0001: capacity %llu, next_slot %llu, %zu live records\n",
           static_cast<unsigned long long>(log.capacity()), static_cast<unsigned long long>(log.next_slot()),
           records.size());
   appendf(out, "%20s  %6s  %8s  %10s  %-12s  %s\n", "timestamp_ns", "epoch", "slot", "tenant", "opcode", "args");
-  for (const auto& r : records)
+  const auto [first, last] = resolve_records(range, records.size());
+  for (uint64_t i = first; i < last; ++i) {
+    const RecordedSlot& r = records[i];
     appendf(out, "%20llu  %6u  %8u  %10u  %-12s  %u %u %u %u\n", static_cast<unsigned long long>(r.timestamp_ns),
             r.epoch, r.slot_idx, r.tenant_id, opcode_label(r.opcode).c_str(), r.args[0], r.args[1], r.args[2],
             r.args[3]);
+  }
   return out;
 }
 

@@ -43,8 +43,8 @@ CheckedBuffers::CheckedBuffers(DispatchBuffers buffers, const BufferNames& names
 
 BufferDirectory::BufferDirectory(OutputSet& outputs, const std::string& dir, const std::string& option) {
   const std::string prefix = outputs.add_directory(dir, option);
-  const char* names[] = {"control.bin", "ring.bin", "debug_log.bin", "io_queue.bin"};
-  for (size_t i = 0; i < handles_.size(); ++i) handles_[i] = outputs.add(prefix + names[i], OutputKind::Binary, option);
+  for (size_t i = 0; i < handles_.size(); ++i)
+    handles_[i] = outputs.add(prefix + std::string(kBufferFileNames[i]), OutputKind::Binary, option);
 }
 
 void BufferDirectory::set(OutputSet& outputs, const DispatchBuffers& b) const {

@@ -1,6 +1,7 @@
 #include "vyre/file_io.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -59,6 +60,70 @@ Bytes read_input(const std::string& path) {
     ::close(fd);
     throw;
   }
+}
+
+InputBytes InputBytes::read(const std::string& path) {
+  InputBytes in;
+  const auto keep = [&in](Bytes bytes) {
+    in.owned_ = std::move(bytes);
+    in.data_ = in.owned_.data();
+    in.size_ = in.owned_.size();
+  };
+  if (path == "-") {
+    keep(read_all(STDIN_FILENO, "<stdin>"));
+    return in;
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    throw Error::io(path, "cannot open: " + errno_text(err),
+                    err == ENOENT ? "check the path" : "check the file's permissions");
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    void* map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED) {
+      ::close(fd);
+      in.map_ = map;
+      in.data_ = static_cast<const uint8_t*>(map);
+      in.size_ = static_cast<size_t>(st.st_size);
+      return in;
+    }
+  }
+  try {
+    keep(read_all(fd, path));
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  return in;
+}
+
+InputBytes::InputBytes(InputBytes&& other) noexcept
+    : owned_(std::move(other.owned_)), map_(other.map_), data_(other.data_), size_(other.size_) {
+  if (!map_) data_ = owned_.data();
+  other.map_ = nullptr;
+  other.data_ = nullptr;
+  other.size_ = 0;
+}
+
+InputBytes& InputBytes::operator=(InputBytes&& other) noexcept {
+  if (this != &other) {
+    if (map_) ::munmap(map_, size_);
+    owned_ = std::move(other.owned_);
+    map_ = other.map_;
+    data_ = map_ ? other.data_ : owned_.data();
+    size_ = other.size_;
+    other.map_ = nullptr;
+    other.data_ = nullptr;
+    other.size_ = 0;
+  }
+  return *this;
+}
+
+InputBytes::~InputBytes() {
+  if (map_) ::munmap(map_, size_);
 }
 
 std::string read_text_input(const std::string& path) {

@@ -92,4 +92,12 @@ TEST_CASE("the man pages list the table's opcodes") {
     const std::string row = ".BR " + std::string(o.name) + " \" (" + value + ")\"\n" + std::string(o.summary) + ".\n";
     CHECK_MESSAGE(dispatch.find(row) != std::string::npos, "vyre-dispatch.1 lacks the row\n" << row);
   }
+  // vyre-protocol(7) describes every opcode under its name and value.
+  const std::string protocol = source_file("man/vyre-protocol.7");
+  for (const auto& o : op::kOpcodes) {
+    char value[16];
+    std::snprintf(value, sizeof value, "0x%X", o.value);
+    const std::string entry = ".BR " + std::string(o.name) + " \" (" + value + ")\"\n";
+    CHECK_MESSAGE(protocol.find(entry) != std::string::npos, "vyre-protocol.7 lacks\n" << entry);
+  }
 }

@@ -30,8 +30,12 @@ for name in ('kernel_ms', 'wall_ms'):
 done
 
 expect_ok "vyre bench csv" "$VYRE" bench --backend reference --ring-spec "$SPEC" --resources "$RES" --repeat 5 --format csv
-if [[ "$(head -1 "$WORK/.out")" == "run,kernel_ms,wall_ms" && $(wc -l < "$WORK/.out") -eq 6 ]] &&
-   awk -F, 'NR > 1 && (NF != 3 || $1 != NR - 2) { exit 1 }' "$WORK/.out"; then pass; else fail "csv: $(cat "$WORK/.out")"; fi
+# One column order for both tools: run, wall_ms, kernel_ms, baseline_ms,
+# upload_ms, readback_ms; an unmeasured series is an empty cell (vyre bench
+# has no baseline, the reference backend no transfers).
+if [[ "$(head -1 "$WORK/.out")" == "run,wall_ms,kernel_ms,baseline_ms,upload_ms,readback_ms" && $(wc -l < "$WORK/.out") -eq 6 ]] &&
+   awk -F, 'NR > 1 && (NF != 6 || $1 != NR - 2 || $2 == "" || $3 == "" || $4 != "") { exit 1 }' "$WORK/.out"; then pass
+else fail "csv: $(cat "$WORK/.out")"; fi
 
 expect_ok "vyre bench plot" "$VYRE" bench --backend reference --ring-spec "$SPEC" --resources "$RES" --repeat 9 --plot plot.svg -o table.txt
 run "$PY" -c "
@@ -83,7 +87,13 @@ assert d['work_per_run'] == 1 << 20 and d['context']['workers'] == 3"
 done
 head -c 100000 /dev/urandom > "$WORK/in.bin"
 expect_ok "grafos bench csv on a file" "$GRAFOS" bench sum --input in.bin --repeat 3 --format csv
-if [[ "$(head -1 "$WORK/.out")" == "run,wall_ms,memcpy_ms" && $(wc -l < "$WORK/.out") -eq 4 ]]; then pass; else fail "grafos csv: $(cat "$WORK/.out")"; fi
+if [[ "$(head -1 "$WORK/.out")" == "run,wall_ms,kernel_ms,baseline_ms,upload_ms,readback_ms" && $(wc -l < "$WORK/.out") -eq 4 ]] &&
+   awk -F, 'NR > 1 && (NF != 6 || $2 == "" || $3 != "" || $4 == "") { exit 1 }' "$WORK/.out"; then pass
+else fail "grafos csv: $(cat "$WORK/.out")"; fi
+expect_ok "grafos bench opencl csv" "$GRAFOS" bench sum --target opencl --input in.bin --repeat 2 --workers 3 --format csv
+if [[ "$(head -1 "$WORK/.out")" == "run,wall_ms,kernel_ms,baseline_ms,upload_ms,readback_ms" ]] &&
+   awk -F, 'NR > 1 && (NF != 6 || $2 == "" || $3 == "" || $4 == "") { exit 1 }' "$WORK/.out"; then pass
+else fail "grafos opencl csv: $(cat "$WORK/.out")"; fi
 expect_ok "grafos bench FILE.cl plot" "$GRAFOS" bench "$SRC/examples/tasklets/count_lines.cl" --target opencl --input in.bin \
   --workers 3 --scratch-bytes-per-worker 8 --repeat 3 --plot g.svg
 if grep -q 'data-name="copy_ms"' "$WORK/g.svg"; then pass; else fail "grafos plot lacks the copy series"; fi

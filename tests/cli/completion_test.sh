@@ -51,6 +51,12 @@ touch "$WORK/ring-one.bin" "$WORK/ring-two.bin"
 expect_candidates "file after --ring" "ring-one.bin ring-two.bin" "$BASH_VYRE" _vyre vyre dispatch --ring ring-
 expect_candidates "positional file" "ring-one.bin ring-two.bin" "$BASH_VYRE" _vyre vyre inspect ring-
 expect_candidates "grafos target" "host opencl" "$BASH_GRAFOS" _grafos grafos run-tasklet sum --target ""
+expect_candidates "inspect kinds" "control debug-log io-queue replay ring" "$BASH_VYRE" _vyre vyre inspect x --kind ""
+expect_contains "subcommand report" report "$BASH_VYRE" _vyre vyre ""
+# Former names work but are not offered: one vocabulary.
+expect_candidates "encode-control --obs" "--observables" "$BASH_VYRE" _vyre vyre encode-control --obs
+expect_candidates "encode-io-queue --slot" "--slot-count" "$BASH_VYRE" _vyre vyre encode-io-queue --slot
+expect_candidates "dispatch --rep" "" "$BASH_VYRE" _vyre vyre dispatch --rep
 expect_contains "grafos bench" bench "$BASH_GRAFOS" _grafos grafos ""
 expect_contains "grafos bench --plot" --plot "$BASH_GRAFOS" _grafos grafos bench sum --p
 

@@ -9,6 +9,8 @@ T="$TD/tasklets"
 
 expect_ok "list-tasklets" "$GRAFOS" list-tasklets
 expect_stdout_file "list-tasklets" "$TD/expected/list-tasklets.txt"
+expect_ok "list-tasklets -o" "$GRAFOS" list-tasklets -o tasklets.txt
+expect_same_bytes "list-tasklets -o" "$WORK/tasklets.txt" "$TD/expected/list-tasklets.txt"
 
 # Inputs: 40001 little-endian u32 words (and their bytes for the histogram).
 "$PY" -c "

@@ -57,6 +57,17 @@ expect_schema() {
   else fail "$1: not valid against $2: $(cat "$WORK/.schema")"; fi
 }
 
+# expect_schema_lines NAME SCHEMA: every line of the last run's stdout is valid against SCHEMA.
+expect_schema_lines() {
+  if "$PY" "$SRC/tests/cli/validate_json.py" --lines "$SRC/schemas/$2" "$WORK/.out" 2>"$WORK/.schema"; then pass
+  else fail "$1: lines not valid against $2: $(head -c 600 "$WORK/.schema")"; fi
+}
+
+# expect_stdout_has NAME 'text': the last run's stdout holds the text.
+expect_stdout_has() {
+  if grep -qF -- "$2" "$WORK/.out"; then pass; else fail "$1: stdout lacks '$2': $(head -c 600 "$WORK/.out")"; fi
+}
+
 finish() {
   # A tripwire for the special-file rules: no command may replace /dev/null.
   if [[ ! -c /dev/null ]]; then fail "/dev/null is no longer a character device"; fi

@@ -80,6 +80,15 @@ if grep -q "slots 3); a VRRL0001 record keeps args 0..3" "$WORK/.err"; then pass
 expect_ok "small log wraps" "$VYRE" dispatch --backend reference --ring-spec "$S1" --record small.vrrl --record-capacity 4 \
   --report /dev/null
 if grep -q "2 older records were overwritten" "$WORK/.err"; then pass; else fail "no wrap warning: $(cat "$WORK/.err")"; fi
+# Without --record-capacity a new log is sized to what is recorded: twice the
+# published slots, rounded up to a power of two, at least 1,024.
+expect_ok "default capacity: small" "$VYRE" dispatch --backend reference --ring-spec "$S1" --record auto-small.vrrl -o /dev/null
+expect_ok "inspect its capacity" "$VYRE" inspect auto-small.vrrl --json
+if [[ "$(jq .capacity "$WORK/.out")" == 1024 ]]; then pass; else fail "default capacity of a small log: $(jq .capacity "$WORK/.out")"; fi
+"$PY" "$SRC/bench/make_ring_spec.py" 3000 "$WORK/s3000.json"
+expect_ok "default capacity: 3,000 published slots" "$VYRE" dispatch --backend reference --ring-spec s3000.json --record auto-big.vrrl -o /dev/null
+run "$VYRE" inspect auto-big.vrrl --json --records 0:0
+if [[ "$(jq -c '[.capacity, .records]' "$WORK/.out")" == "[8192,[]]" ]]; then pass; else fail "default capacity of a 3000-slot log: $(head -c 200 "$WORK/.out")"; fi
 expect_ok "replay a wrapped upstream-format log" "$VYRE" replay "$TD/wrapped.vrrl" --backend reference --slot-count 64
 
 # Bad logs and options.

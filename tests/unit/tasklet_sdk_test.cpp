@@ -1,4 +1,4 @@
-// The rules of TASKLETS.md on the host target, one promise per case.
+// The rules of grafos-tasklets(7) on the host target, one promise per case.
 #include <doctest/doctest.h>
 
 #include <atomic>

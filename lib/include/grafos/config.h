@@ -1,5 +1,5 @@
 // The configuration of one shared-memory tasklet, its validation (the rules
-// of TASKLETS.md), the even partition helper, and the result of a run. Used
+// of grafos-tasklets(7)), the even partition helper, and the result of a run. Used
 // by both targets.
 #pragma once
 

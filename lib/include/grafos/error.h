@@ -11,7 +11,7 @@
 namespace grafos {
 
 enum class TaskletErrorKind {
-  InvalidConfig,   // workers, cores or sizes that break the rules of TASKLETS.md
+  InvalidConfig,   // workers, cores or sizes that break the rules of grafos-tasklets(7)
   MemoryBudget,    // shared + workers * scratch over max_linear_memory
   Cancelled,       // the deadline passed or the token was cancelled
   FuelExhausted,   // fuel_checkpoint could not be covered by the pool

@@ -3,7 +3,7 @@
 // work-items cooperate on their worker's share; the coordinator is a
 // one-group kernel run between phases. So on this target barrier() is a
 // work-group barrier among the work-items of one worker, and the barrier
-// across workers is the phase boundary (TASKLETS.md, Targets). The shared
+// across workers is the phase boundary (grafos-tasklets(7), TARGETS). The shared
 // region, the scratch regions, the input and the output are device buffers;
 // the fuel pool is a 64-bit device atomic. See kernels/grafos_tasklet.clh.
 #pragma once

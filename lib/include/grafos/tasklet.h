@@ -1,6 +1,6 @@
 // The shared-memory tasklet SDK: SharedTaskletBuilder<S, W> launches a
 // coordinator closure on the host target; CoordinatorCtx and WorkerCtx give
-// the lanes the vocabulary of TASKLETS.md (shared state, per-worker scratch,
+// the lanes the vocabulary of grafos-tasklets(7) (shared state, per-worker scratch,
 // parallel_for_workers, barrier, fuel_checkpoint, set_output).
 //
 //   struct Shared { std::atomic<uint32_t> counter; };

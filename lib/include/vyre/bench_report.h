@@ -55,6 +55,11 @@ struct BenchReport {
 
 std::string bench_table(const BenchReport& report);
 nlohmann::json bench_json(const BenchReport& report);
+// CSV, one row per run, in one column order for every tool: run, wall_ms,
+// kernel_ms, baseline_ms (the yardstick beside each run: grafos bench's
+// memcpy_ms or copy_ms), upload_ms, readback_ms (the parts of an OpenCL
+// run's wall); a series the tool does not measure is left empty.
+inline constexpr const char* kBenchCsvHeader = "run,wall_ms,kernel_ms,baseline_ms,upload_ms,readback_ms";
 std::string bench_csv(const BenchReport& report);
 std::string bench_svg(const BenchReport& report);
 

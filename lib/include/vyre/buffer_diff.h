@@ -41,5 +41,8 @@ BufferDiff diff_buffers(BufferKind kind, ByteSpan a, ByteSpan b, const std::set<
 
 std::string buffer_diff_text(const BufferDiff& diff);
 nlohmann::json buffer_diff_json(const BufferDiff& diff);
+// buffer_diff_json(diff).dump() plus a newline, written without building the
+// document (a diff of a million changed fields).
+std::string buffer_diff_json_line(const BufferDiff& diff);
 
 }  // namespace vyre

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "vyre/control.h"
 #include "vyre/output_set.h"
@@ -56,8 +57,11 @@ class CheckedBuffers {
   DispatchBuffers buffers_;
 };
 
-// The four files of an --out-dir (control.bin, ring.bin, debug_log.bin,
-// io_queue.bin): declared in an OutputSet before the run, given their bytes
+// The files of an --out-dir, in binding order.
+inline constexpr std::array<std::string_view, 4> kBufferFileNames = {"control.bin", "ring.bin", "debug_log.bin",
+                                                                     "io_queue.bin"};
+
+// The four files of an --out-dir (kBufferFileNames): declared in an OutputSet before the run, given their bytes
 // after it, and written with the command's other outputs.
 class BufferDirectory {
  public:

@@ -61,7 +61,9 @@ struct DispatchRequest {
   DispatchInputs inputs;
   uint32_t guard_bytes = 0;
   std::string record;  // a replay log to append the published slots to; empty: none
-  uint64_t record_capacity = 65536;
+  // Records of a log `record` creates; 0: default_record_capacity of the
+  // slots this dispatch publishes (replay.h).
+  uint64_t record_capacity = 0;
 };
 
 struct DispatchOutcome {

@@ -1,5 +1,5 @@
 // Every constant of the vyre megakernel wire protocol (vyre-runtime 0.6.x),
-// named as in PROTOCOL.md. Nothing else in the project defines a protocol
+// named as in vyre-protocol(7). Nothing else in the project defines a protocol
 // number: the codecs, the reference interpreter and the OpenCL host layer all
 // read them from here (the kernel receives them as -D build options).
 #pragma once
@@ -96,7 +96,7 @@ namespace opcode {
 enum class OpcodeClass { Builtin, HostEncoded };
 struct OpcodeInfo {
   uint32_t value;
-  std::string_view name;  // as PROTOCOL.md spells it
+  std::string_view name;  // as vyre-protocol(7) spells it
   OpcodeClass cls;
   std::string_view summary;
 };
@@ -152,13 +152,13 @@ constexpr std::string_view validate_publish_opcode(uint32_t op) {
   return is_builtin(op) ? std::string_view{} : validate_user_opcode(op);
 }
 
-// The PROTOCOL.md name of a named opcode, or nullopt.
+// The vyre-protocol(7) name of a named opcode, or nullopt.
 constexpr std::optional<std::string_view> name(uint32_t op) {
   for (const OpcodeInfo& o : kOpcodes)
     if (o.value == op) return o.name;
   return std::nullopt;
 }
-// Inverse of name(); accepts exactly the PROTOCOL.md spelling.
+// Inverse of name(); accepts exactly the vyre-protocol(7) spelling.
 constexpr std::optional<uint32_t> from_name(std::string_view name) {
   for (const OpcodeInfo& o : kOpcodes)
     if (o.name == name) return o.value;

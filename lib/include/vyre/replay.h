@@ -43,6 +43,13 @@ RecordSummary record_published(ReplayLog& log, ByteSpan ring, ByteSpan control, 
 // capacity kept), else a new one of `capacity` records.
 ReplayLog load_or_create_log(const std::string& path, uint64_t capacity);
 
+// The capacity of a new log when none is asked for, sized to what is
+// recorded: twice the slots the first dispatch publishes (room for a second
+// dispatch like it before the log wraps), rounded up to a power of two, at
+// least kMinRecordCapacity and at most MAX_REPLAY_RECORDS.
+inline constexpr uint64_t kMinRecordCapacity = 1024;
+uint64_t default_record_capacity(uint64_t published_slots);
+
 // Nanoseconds since the Unix epoch: the stamp of a recording.
 uint64_t wall_clock_ns();
 
