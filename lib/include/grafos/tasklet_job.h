@@ -15,6 +15,14 @@
 
 namespace grafos {
 
+// The defaults in words, for --help and the man pages. The rules are what
+// measured fastest: on the host the coordinator sleeps during a phase, so
+// every hardware thread runs a data lane; on a GPU a lane is a work-group
+// and several per compute unit hide memory latency (grafos bench).
+inline const std::string kDefaultWorkersRule =
+    "host: hardware threads + 1; OpenCL GPU: 4 x compute units + 1; OpenCL CPU: compute units + 1";
+inline const std::string kDefaultLocalSizeRule = "256 on GPUs, 16 on CPUs";
+
 struct TaskletJobOptions {
   std::string tasklet;          // built-in name or a path ending in .cl
   std::string target = "host";  // host or opencl
@@ -52,9 +60,7 @@ class TaskletJob {
   uint64_t output_capacity(uint64_t input_len) const;
   TaskletJobRun run(const TaskletConfig& config, std::span<const uint8_t> input);
 
-  // Workers a benchmark uses by default: every hardware thread a data lane
-  // plus the coordinator on the host; four lanes per compute unit plus the
-  // coordinator on a device (one lane is one work-group there).
+  // The workers run-tasklet and bench use without --workers (kDefaultWorkersRule).
   uint32_t default_workers() const;
   // The yardstick measured beside each run: "memcpy" of the input on the
   // host, "device copy" of the input's size on a device.
