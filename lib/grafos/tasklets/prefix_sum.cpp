@@ -7,12 +7,16 @@
 #include "host_tasklets.h"
 #include "vyre/detail/words.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace grafos::host_tasklets {
 
 namespace {
 
 template <bool kExclusive>
-uint32_t scan_words(const uint8_t* in, uint32_t* out, uint64_t count, uint32_t carry) {
+uint32_t scan_scalar(const uint8_t* in, uint32_t* out, uint64_t count, uint32_t carry) {
   for (uint64_t i = 0; i < count; ++i) {
     const uint32_t x = vyre::detail::load_u32(in + 4 * i);
     if constexpr (kExclusive) {
@@ -23,6 +27,39 @@ uint32_t scan_words(const uint8_t* in, uint32_t* out, uint64_t count, uint32_t c
     }
   }
   return carry;
+}
+
+// Scans `count` words from `in` into `out` after `carry`; returns the new
+// carry. A serial scan is one add per word in a chain of adds; with SSE2
+// eight words take two chained adds (each vector is scanned on its own by
+// shifts, the carry joins last), and the sums go out with non-temporal
+// stores, which do not read the output lines they overwrite.
+template <bool kExclusive>
+uint32_t scan_words(const uint8_t* in, uint32_t* out, uint64_t count, uint32_t carry) {
+#if defined(__SSE2__)
+  const uint64_t head = std::min<uint64_t>(count, (16 - reinterpret_cast<uintptr_t>(out) % 16) % 16 / 4);
+  carry = scan_scalar<kExclusive>(in, out, head, carry);
+  uint64_t i = head;
+  __m128i c = _mm_set1_epi32(static_cast<int>(carry));
+  auto scan4 = [](__m128i x) {
+    x = _mm_add_epi32(x, _mm_slli_si128(x, 4));
+    return _mm_add_epi32(x, _mm_slli_si128(x, 8));
+  };
+  for (; i + 8 <= count; i += 8) {
+    const __m128i x0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + 4 * i));
+    const __m128i x1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + 4 * i + 16));
+    const __m128i s0 = scan4(x0);
+    const __m128i s1 = _mm_add_epi32(scan4(x1), _mm_shuffle_epi32(s0, 0xFF));
+    const __m128i y0 = _mm_add_epi32(s0, c), y1 = _mm_add_epi32(s1, c);
+    c = _mm_shuffle_epi32(y1, 0xFF);
+    _mm_stream_si128(reinterpret_cast<__m128i*>(out + i), kExclusive ? _mm_sub_epi32(y0, x0) : y0);
+    _mm_stream_si128(reinterpret_cast<__m128i*>(out + i + 4), kExclusive ? _mm_sub_epi32(y1, x1) : y1);
+  }
+  _mm_sfence();  // the lanes' stores are ordered before the phase ends
+  return scan_scalar<kExclusive>(in + 4 * i, out + i, count - i, static_cast<uint32_t>(_mm_cvtsi128_si32(c)));
+#else
+  return scan_scalar<kExclusive>(in, out, count, carry);
+#endif
 }
 
 template <bool kExclusive>

@@ -45,62 +45,72 @@ struct SortLayout {
 // stores, so the lane never reads for ownership a line it overwrites whole
 // (256 interleaved write streams otherwise cost a read of every line); the
 // first and last line of the lane's range in each bucket, shared with
-// neighbouring ranges, are written element by element.
+// neighbouring ranges, are written element by element. Per key the work is
+// one buffered store and a fill count: this loop is the sort's cost.
 template <int kStreams>
 class LineScatter {
  public:
-  // dst[s] receives stream s; key i of the lane goes to index next[digit]++.
+  // Stream s goes to dst[s]; the lane's keys of digit v to indices start[v]...
   LineScatter(std::array<uint32_t*, kStreams> dst, const uint32_t* start) : dst_(dst) {
-    for (int s = 0; s < kStreams; ++s) phase_[s] = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(dst[s]) / 4 % 16);
-    for (uint32_t v = 0; v < kDigits; ++v) next_[v] = first_[v] = start[v];
-  }
-  void push(uint32_t digit, std::array<uint32_t, kStreams> words) {
-    const uint64_t i = next_[digit]++;
     for (int s = 0; s < kStreams; ++s) {
-      const uint32_t slot = (phase_[s] + i) % 16;
-      buf_[s][digit][slot] = words[s];
-      if (slot == 15) flush(s, digit, i);
+      const uint32_t phase = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(dst[s]) / 4 % 16);
+      for (uint32_t v = 0; v < kDigits; ++v) {
+        first_[v] = start[v];
+        fill_[s][v] = static_cast<uint8_t>((phase + start[v]) % 16);
+        line_[s][v] = int64_t{start[v]} - fill_[s][v];  // the index the line's slot 0 stands for
+      }
     }
   }
-  // Writes what is buffered; the lane's stores are then ordered before the
-  // end of the phase.
+  void push(uint32_t digit, std::array<uint32_t, kStreams> words) {
+    for (int s = 0; s < kStreams; ++s) {
+      const uint32_t f = fill_[s][digit];
+      buf_[s][digit][f] = words[s];
+      fill_[s][digit] = static_cast<uint8_t>((f + 1) % 16);
+      if (f == 15) flush(s, digit);
+    }
+  }
+  // Writes what is buffered and orders the lane's stores before the end of
+  // the phase.
   void finish() {
     for (int s = 0; s < kStreams; ++s)
-      for (uint32_t v = 0; v < kDigits; ++v) {
-        const uint64_t end = next_[v], in_line = (phase_[s] + end) % 16;
-        const uint64_t line = end >= in_line ? end - in_line : 0;  // where the buffered line starts
-        for (uint64_t j = std::max(line, first_[v]); j < end; ++j) dst_[s][j] = buf_[s][v][(phase_[s] + j) % 16];
-      }
+      for (uint32_t v = 0; v < kDigits; ++v) write_elements(s, v, fill_[s][v]);
 #if defined(__SSE2__)
     _mm_sfence();
 #endif
   }
 
  private:
-  // Writes the line ending at index `last` of stream s.
-  void flush(int s, uint32_t digit, uint64_t last) {
-    const uint32_t* b = buf_[s][digit];
-    if (last < first_[digit] + 15) {  // the lane's first line in the bucket, shared with others
-      for (uint64_t j = first_[digit]; j <= last; ++j) dst_[s][j] = b[(phase_[s] + j) % 16];
+  // Slots [.., count) of digit v's line in stream s that are the lane's.
+  void write_elements(int s, uint32_t v, uint32_t count) {
+    const int64_t line = line_[s][v];
+    for (int64_t j = std::max<int64_t>(line, first_[v]); j < line + count; ++j)
+      dst_[s][j] = buf_[s][v][j - line];
+  }
+  void flush(int s, uint32_t v) {
+    const int64_t line = line_[s][v];
+    line_[s][v] = line + 16;
+    if (line < first_[v]) {  // the lane's first line in the bucket, shared with others
+      write_elements(s, v, 16);
       return;
     }
-    uint32_t* d = dst_[s] + last - 15;  // 64-byte aligned: index `last` ends a line
+    uint32_t* d = dst_[s] + line;  // 64-byte aligned: slot 0 of a line
 #if defined(__SSE2__)
-    const __m128i* src = reinterpret_cast<const __m128i*>(b);
+    const __m128i* src = reinterpret_cast<const __m128i*>(buf_[s][v]);
     __m128i* q = reinterpret_cast<__m128i*>(d);
     _mm_stream_si128(q, _mm_load_si128(src));
     _mm_stream_si128(q + 1, _mm_load_si128(src + 1));
     _mm_stream_si128(q + 2, _mm_load_si128(src + 2));
     _mm_stream_si128(q + 3, _mm_load_si128(src + 3));
 #else
-    std::memcpy(d, b, 64);
+    std::memcpy(d, buf_[s][v], 64);
 #endif
   }
 
   alignas(64) uint32_t buf_[kStreams][kDigits][16];
   std::array<uint32_t*, kStreams> dst_;
-  uint32_t phase_[kStreams];  // where index 0 of each stream falls in its cache line
-  uint64_t next_[kDigits], first_[kDigits];
+  uint8_t fill_[kStreams][kDigits];
+  int64_t line_[kStreams][kDigits];
+  int64_t first_[kDigits];
 };
 
 template <bool kPairs>
