@@ -33,7 +33,7 @@ OpenClTasklet& device_tasklet(const BuiltinTasklet& t, uint32_t local_size = 0) 
 bool same(const OutputBytes& a, const std::vector<uint8_t>& b) { return std::ranges::equal(a, b); }
 
 enum class Keys { Random, Duplicates, AllEqual, Reversed };
-const char* name_of(Keys k) {
+std::string name_of(Keys k) {
   switch (k) {
     case Keys::Random: return "random";
     case Keys::Duplicates: return "duplicate-heavy";

@@ -73,16 +73,16 @@ class LineScatter {
   // the phase.
   void finish() {
     for (int s = 0; s < kStreams; ++s)
-      for (uint32_t v = 0; v < kDigits; ++v) write_elements(s, v, fill_[s][v]);
+      for (uint32_t v = 0; v < kDigits; ++v) write_elements(s, v, line_[s][v], fill_[s][v]);
 #if defined(__SSE2__)
     _mm_sfence();
 #endif
   }
 
  private:
-  // Slots [.., count) of digit v's line in stream s that are the lane's.
-  void write_elements(int s, uint32_t v, uint32_t count) {
-    const int64_t line = line_[s][v];
+  // Slots [.., count) of digit v's line (slot 0 standing for index `line`)
+  // in stream s that are the lane's.
+  void write_elements(int s, uint32_t v, int64_t line, uint32_t count) {
     for (int64_t j = std::max<int64_t>(line, first_[v]); j < line + count; ++j)
       dst_[s][j] = buf_[s][v][j - line];
   }
@@ -90,7 +90,7 @@ class LineScatter {
     const int64_t line = line_[s][v];
     line_[s][v] = line + 16;
     if (line < first_[v]) {  // the lane's first line in the bucket, shared with others
-      write_elements(s, v, 16);
+      write_elements(s, v, line, 16);
       return;
     }
     uint32_t* d = dst_[s] + line;  // 64-byte aligned: slot 0 of a line
