@@ -34,7 +34,7 @@ const std::vector<BuiltinTasklet>& builtin_tasklets() {
        [](uint64_t) -> uint64_t { return 256 * 8; }, histogram_host},
       {"sort", "u32 LE words -> ascending u32 LE words", "sort.cl", "", 4, kWords, kWordsRule, 4 * kMaxKeys,
        sort_sizes, whole_words, sort_host},
-      {"sort-pairs", "n u32 LE keys, n u32 LE values -> keys ascending, values in the same (stable) order", "sort.cl",
+      {"sort-pairs", "n u32 LE keys, then n values -> keys ascending, values alongside (stable)", "sort.cl",
        "#define GRAFOS_SORT_PAIRS 1\n", 8, "key/value pairs",
        "pass n little-endian u32 keys then n u32 values (an even number of words, a multiple of 8 bytes)",
        8 * kMaxKeys, sort_sizes, whole_pairs, sort_pairs_host},
