@@ -6,6 +6,10 @@
 // totals. The host tasklet has the same single phase.
 #include "grafos_tasklet.clh"
 
+// Work-items share COPIES sub-histograms through local atomics, so equal
+// bytes of neighbouring items hit different counters; in groups of at most
+// COPIES items (a CPU device's: they run on one core, where an atomic only
+// costs) each has its own and counts with plain increments.
 #define COPIES 16
 // A copy's bins start one bank after the previous copy's: a run of equal
 // bytes spreads over COPIES banks instead of queueing on one.
@@ -14,18 +18,40 @@
 // counter could overflow.
 #define FOLD_BYTES (1ul << 31)
 
-inline void count_word(__local uint* h, uint x) {
-  atomic_inc(&h[x & 0xFF]);
-  atomic_inc(&h[(x >> 8) & 0xFF]);
-  atomic_inc(&h[(x >> 16) & 0xFF]);
-  atomic_inc(&h[x >> 24]);
-}
-inline void count_16(__local uint* h, uint4 x) {
-  count_word(h, x.x);
-  count_word(h, x.y);
-  count_word(h, x.z);
-  count_word(h, x.w);
-}
+#define COUNT_WORD(INC, h, x) \
+  do {                            \
+    INC(h, (x) & 0xFF);           \
+    INC(h, ((x) >> 8) & 0xFF);    \
+    INC(h, ((x) >> 16) & 0xFF);   \
+    INC(h, (x) >> 24);            \
+  } while (0)
+#define COUNT_16(INC, h, q)   \
+  do {                        \
+    COUNT_WORD(INC, h, q.x);  \
+    COUNT_WORD(INC, h, q.y);  \
+    COUNT_WORD(INC, h, q.z);  \
+    COUNT_WORD(INC, h, q.w);  \
+  } while (0)
+#define SHARED_INC(h, b) atomic_inc(&(h)[b])
+#define OWN_INC(h, b) (++(h)[b])
+
+// Counts the bytes of input[begin, end) into h: whole aligned 16-byte blocks,
+// two in flight per work-item, the ends byte by byte.
+#define COUNT_RANGE(INC)                                                             \
+  do {                                                                               \
+    for (ulong i = seg + lid; i < body; i += lsize) INC(h, c.input[i]);              \
+    for (ulong i = body_end + lid; i < stop; i += lsize) INC(h, c.input[i]);         \
+    ulong w = body / 16 + lid;                                                       \
+    for (; w + lsize < body_end / 16; w += 2ul * lsize) {                            \
+      const uint4 x = v[w], y = v[w + lsize];                                        \
+      COUNT_16(INC, h, x);                                                           \
+      COUNT_16(INC, h, y);                                                           \
+    }                                                                                \
+    if (w < body_end / 16) {                                                         \
+      const uint4 x = v[w];                                                          \
+      COUNT_16(INC, h, x);                                                           \
+    }                                                                                \
+  } while (0)
 
 __kernel void grafos_worker(GRAFOS_PARAMS) {
   __local uint hist[COPIES * STRIDE];
@@ -46,18 +72,9 @@ __kernel void grafos_worker(GRAFOS_PARAMS) {
     const ulong stop = min(seg + FOLD_BYTES, end);
     for (uint i = lid; i < COPIES * STRIDE; i += lsize) hist[i] = 0;
     barrier(CLK_LOCAL_MEM_FENCE);
-    // Whole aligned 16-byte blocks, two in flight per work-item; the ends
-    // byte by byte.
     const ulong body = min(stop, (seg + 15) & ~15ul), body_end = max(body, stop & ~15ul);
-    for (ulong i = seg + lid; i < body; i += lsize) atomic_inc(&h[c.input[i]]);
-    for (ulong i = body_end + lid; i < stop; i += lsize) atomic_inc(&h[c.input[i]]);
-    ulong w = body / 16 + lid;
-    for (; w + lsize < body_end / 16; w += 2ul * lsize) {
-      const uint4 x = v[w], y = v[w + lsize];
-      count_16(h, x);
-      count_16(h, y);
-    }
-    if (w < body_end / 16) count_16(h, v[w]);
+    if (lsize <= COPIES) COUNT_RANGE(OWN_INC);
+    else COUNT_RANGE(SHARED_INC);
     barrier(CLK_LOCAL_MEM_FENCE);
     for (uint b = lid; b < 256; b += lsize) {
       uint total = 0;

@@ -39,7 +39,11 @@
 #define PAD_COUNT(i) ((i) + ((i) >> 4))
 #define TILE_PADDED (TILE + TILE / 32)
 #define COUNTERS (16 * RANKERS_MAX)
-#define COUNT_COPIES 8
+// Digit histograms of the count phase: work-items share COUNT_COPIES
+// sub-histograms through local atomics; in groups of at most COUNT_COPIES
+// (a CPU device's: its items run on one core, where an atomic only costs)
+// each has its own. A copy starts one bank after the previous one.
+#define COUNT_COPIES 16
 #define COUNT_STRIDE 257
 
 // The shared region, as in SortLayout of the host: the count table (lanes x
@@ -139,15 +143,19 @@ __kernel void grafos_worker(GRAFOS_PARAMS) {
     __local uint* h = counters + (lid % COUNT_COPIES) * COUNT_STRIDE;
     for (uint i = lid; i < COUNT_COPIES * COUNT_STRIDE; i += lsize) counters[i] = 0;
     barrier(CLK_LOCAL_MEM_FENCE);
-    ulong i = begin + lid;
-    for (; i + 3ul * lsize < end; i += 4ul * lsize) {  // four loads in flight
-      const uint x0 = src[i], x1 = src[i + lsize], x2 = src[i + 2ul * lsize], x3 = src[i + 3ul * lsize];
-      atomic_inc(&h[digit_of(x0, shift)]);
-      atomic_inc(&h[digit_of(x1, shift)]);
-      atomic_inc(&h[digit_of(x2, shift)]);
-      atomic_inc(&h[digit_of(x3, shift)]);
+    if (lsize <= COUNT_COPIES) {  // a sub-histogram per work-item: plain increments
+      for (ulong i = begin + lid; i < end; i += lsize) ++h[digit_of(src[i], shift)];
+    } else {
+      ulong i = begin + lid;
+      for (; i + 3ul * lsize < end; i += 4ul * lsize) {  // four loads in flight
+        const uint x0 = src[i], x1 = src[i + lsize], x2 = src[i + 2ul * lsize], x3 = src[i + 3ul * lsize];
+        atomic_inc(&h[digit_of(x0, shift)]);
+        atomic_inc(&h[digit_of(x1, shift)]);
+        atomic_inc(&h[digit_of(x2, shift)]);
+        atomic_inc(&h[digit_of(x3, shift)]);
+      }
+      for (; i < end; i += lsize) atomic_inc(&h[digit_of(src[i], shift)]);
     }
-    for (; i < end; i += lsize) atomic_inc(&h[digit_of(src[i], shift)]);
     barrier(CLK_LOCAL_MEM_FENCE);
     for (uint v = lid; v < DIGITS; v += lsize) {
       uint total = 0;
