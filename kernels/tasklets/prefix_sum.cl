@@ -10,9 +10,7 @@
 #include "grafos_tasklet.clh"
 
 #define TILE 4096
-// One pad word per 32 keeps the work-items' runs of consecutive words in
-// different banks.
-#define PAD(i) ((i) + ((i) >> 5))
+#define PAD GRAFOS_PAD
 
 __kernel void grafos_worker(GRAFOS_PARAMS) {
   __local uint tile[TILE + TILE / 32];
@@ -42,7 +40,7 @@ __kernel void grafos_worker(GRAFOS_PARAMS) {
   uint carry = totals[k];
   for (ulong base = begin; base < end; base += TILE) {
     const uint m = (uint)min((ulong)TILE, end - base);
-    for (uint j = lid; j < m; j += lsize) tile[PAD(j)] = in[base + j];
+    grafos_load_tile(in + base, m, tile);
     barrier(CLK_LOCAL_MEM_FENCE);
     const uint first = lid * per, last = min(first + per, m);
     uint run = 0;

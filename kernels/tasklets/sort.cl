@@ -35,7 +35,7 @@
 // One pad word per 32 keeps the rankers' runs of consecutive keys in
 // different banks; one per 16 does the same for the 4-bit counters, which
 // the scan reads in runs of 16.
-#define PAD(i) ((i) + ((i) >> 5))
+#define PAD GRAFOS_PAD
 #define PAD_COUNT(i) ((i) + ((i) >> 4))
 #define TILE_PADDED (TILE + TILE / 32)
 #define COUNTERS (16 * RANKERS_MAX)
@@ -171,12 +171,10 @@ __kernel void grafos_worker(GRAFOS_PARAMS) {
   for (uint v = lid; v < DIGITS; v += lsize) offset[v] = bases[v] + table[(ulong)k * DIGITS + v];
   for (ulong base = begin; base < end; base += TILE) {
     const uint m = (uint)min((ulong)TILE, end - base);
-    for (uint j = lid; j < m; j += lsize) {
-      keys[0][PAD(j)] = src[base + j];
+    grafos_load_tile(src + base, m, keys[0]);
 #ifdef GRAFOS_SORT_PAIRS
-      vals[0][PAD(j)] = src[n + base + j];
+    grafos_load_tile(src + n + base, m, vals[0]);
 #endif
-    }
     for (uint v = lid; v < DIGITS; v += lsize) run_start[v] = run_end[v] = 0;
     barrier(CLK_LOCAL_MEM_FENCE);
     rank_by_nibble(shift, m, keys[0], keys[1], vals[0], vals[1], counters, tmp);
