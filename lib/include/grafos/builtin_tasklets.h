@@ -1,6 +1,8 @@
 // The built-in tasklets, each written once for the host SDK
-// (lib/grafos/tasklets/<name>.cpp) and once in OpenCL C
-// (kernels/tasklets/<name>.cl), with byte-identical outputs:
+// (lib/grafos/tasklets/) and once in OpenCL C (kernels/tasklets/; the table
+// names the file, and the defines that make sort-pairs of sort.cl and
+// exclusive-prefix-sum of prefix_sum.cl), with byte-identical outputs, the
+// same phases and the same fuel:
 //   sum                   u32 LE words -> their u64 LE sum (overflow-safe)
 //   histogram             bytes -> 256 u64 LE counts
 //   sort                  u32 LE words -> the same words ascending

@@ -19,7 +19,9 @@
 //
 // The shared state S lives at the start of the shared region and each
 // worker's scratch state W at the start of its scratch region; the rest of
-// each region is raw bytes for arrays (array<T>(offset, count)).
+// each region is raw bytes for arrays (array<T>(offset, count)). Regions
+// start zeroed, on both targets. The output is either the bytes passed to
+// set_output or an output region the lanes fill in place.
 #pragma once
 
 #include <cstring>

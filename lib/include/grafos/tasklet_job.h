@@ -20,7 +20,7 @@ namespace grafos {
 // every hardware thread runs a data lane; on a GPU a lane is a work-group
 // and several per compute unit hide memory latency (grafos bench).
 inline const std::string kDefaultWorkersRule =
-    "host: hardware threads + 1; OpenCL GPU: 4 x compute units + 1; OpenCL CPU: compute units + 1";
+    "host: hardware threads + 1; OpenCL GPU: 4 x compute units + 1; other OpenCL devices: compute units + 1";
 inline const std::string kDefaultLocalSizeRule = "256 on GPUs, 16 on CPUs";
 
 struct TaskletJobOptions {
