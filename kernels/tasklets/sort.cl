@@ -32,9 +32,9 @@
 #define WORDS 1
 #define TILE 2048
 #endif
-// One pad word per 32 keeps the rankers' runs of consecutive keys in
-// different banks; one per 16 does the same for the 4-bit counters, which
-// the scan reads in runs of 16.
+// PAD (the prelude's, a pad word per 32) keeps the rankers' runs of
+// consecutive keys in different banks; PAD_COUNT, a pad word per 16, does
+// the same for the 4-bit counters, which the scan reads in runs of 16.
 #define PAD GRAFOS_PAD
 #define PAD_COUNT(i) ((i) + ((i) >> 4))
 #define TILE_PADDED (TILE + TILE / 32)
