@@ -30,7 +30,7 @@ constexpr size_t kHugePage = size_t{2} << 20;
 // What the pool keeps between runs: a run's regions, output and lane tables
 // and the output a caller still holds, not a cache of everything ever used.
 constexpr size_t kKeptBlocks = 24;
-constexpr size_t kKeptBytes = size_t{3} << 30;
+constexpr size_t kKeptBytes = size_t{2} << 30;
 
 size_t mapped_size(size_t bytes) {
   const size_t granule = bytes >= kHugePage ? kHugePage : 4096;
@@ -121,3 +121,15 @@ void release_block(void* p, size_t bytes) noexcept {
 }
 
 }  // namespace grafos::detail
+
+namespace grafos {
+
+void trim_buffer_pool() noexcept {
+  detail::Pool& pl = detail::pool();
+  std::lock_guard lock(pl.m);
+  for (const auto& b : pl.kept) ::munmap(b.p, b.size);
+  pl.kept.clear();
+  pl.kept_bytes = 0;
+}
+
+}  // namespace grafos

@@ -4,7 +4,8 @@
 // 40x a memcpy of it). So buffers of 256 KiB or more are mapped (with
 // transparent huge pages from 2 MiB) and, when released, kept for the next
 // run of the process (a few, bounded), the way a lease keeps its memory;
-// smaller ones come from operator new.
+// smaller ones come from operator new. The pool keeps at most 2 GiB;
+// trim_buffer_pool() gives it all back.
 //
 // OutputBytes is the output of a run: a vector whose resize() leaves the
 // new bytes uninitialised, since a tasklet writes every byte of its output.
@@ -48,6 +49,9 @@ struct PoolAllocator {
 };
 
 }  // namespace detail
+
+// Unmaps every buffer the pool keeps for later runs.
+void trim_buffer_pool() noexcept;
 
 // A pooled buffer owned by one scope, e.g. a lane's table.
 class PooledBuffer {
