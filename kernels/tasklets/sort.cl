@@ -168,6 +168,27 @@ __kernel void grafos_worker(GRAFOS_PARAMS) {
   // scatter
   if (!grafos_pay_pass(&c, (end - begin) * 4 * WORDS, &fuel_ok)) return;
   __global uint* dst = pass_destination(&c, pass, a);
+  if (lsize <= COUNT_COPIES) {
+    // A CPU device runs a small group's items on one core, one after the
+    // other: there one item walks the share in order - stable as it is, with
+    // none of the ranking work that lets a GPU's items write in parallel. It
+    // takes no barrier: PoCL 3.1 ran this path after one as if every item
+    // were item 0.
+    if (lid != 0) return;
+    for (uint v = 0; v < DIGITS; ++v) offset[v] = bases[v] + table[(ulong)k * DIGITS + v];
+    for (ulong i = begin; i < end; ++i) {
+      const uint key = src[i], to = offset[digit_of(key, shift)]++;
+      if (to >= n) {  // only a broken count table could get here
+        grafos_fail(&c, GRAFOS_ERROR_BOUNDS, to);
+        return;
+      }
+      dst[to] = key;
+#ifdef GRAFOS_SORT_PAIRS
+      dst[n + to] = src[n + i];
+#endif
+    }
+    return;
+  }
   for (uint v = lid; v < DIGITS; v += lsize) offset[v] = bases[v] + table[(ulong)k * DIGITS + v];
   for (ulong base = begin; base < end; base += TILE) {
     const uint m = (uint)min((ulong)TILE, end - base);
