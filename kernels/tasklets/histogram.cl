@@ -7,10 +7,9 @@
 #include "grafos_tasklet.clh"
 
 // Work-items share COPIES sub-histograms through local atomics, so equal
-// bytes of neighbouring items hit different counters; in groups of at most
-// COPIES items (a CPU device's: they run on one core, where an atomic only
-// costs) each has its own and counts with plain increments.
-#define COPIES 16
+// bytes of neighbouring items hit different counters; in a small group
+// (prelude) each has its own and counts with plain increments.
+#define COPIES GRAFOS_SMALL_GROUP
 // A copy's bins start one bank after the previous copy's: a run of equal
 // bytes spreads over COPIES banks instead of queueing on one.
 #define STRIDE 257
@@ -73,7 +72,7 @@ __kernel void grafos_worker(GRAFOS_PARAMS) {
     for (uint i = lid; i < COPIES * STRIDE; i += lsize) hist[i] = 0;
     barrier(CLK_LOCAL_MEM_FENCE);
     const ulong body = min(stop, (seg + 15) & ~15ul), body_end = max(body, stop & ~15ul);
-    if (lsize <= COPIES) COUNT_RANGE(OWN_INC);
+    if (lsize <= GRAFOS_SMALL_GROUP) COUNT_RANGE(OWN_INC);
     else COUNT_RANGE(SHARED_INC);
     barrier(CLK_LOCAL_MEM_FENCE);
     for (uint b = lid; b < 256; b += lsize) {

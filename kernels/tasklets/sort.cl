@@ -40,10 +40,9 @@
 #define TILE_PADDED (TILE + TILE / 32)
 #define COUNTERS (16 * RANKERS_MAX)
 // Digit histograms of the count phase: work-items share COUNT_COPIES
-// sub-histograms through local atomics; in groups of at most COUNT_COPIES
-// (a CPU device's: its items run on one core, where an atomic only costs)
-// each has its own. A copy starts one bank after the previous one.
-#define COUNT_COPIES 16
+// sub-histograms through local atomics; in a small group (prelude) each has
+// its own. A copy starts one bank after the previous one.
+#define COUNT_COPIES GRAFOS_SMALL_GROUP
 #define COUNT_STRIDE 257
 
 // The shared region, as in SortLayout of the host: the count table (lanes x
@@ -143,7 +142,7 @@ __kernel void grafos_worker(GRAFOS_PARAMS) {
     __local uint* h = counters + (lid % COUNT_COPIES) * COUNT_STRIDE;
     for (uint i = lid; i < COUNT_COPIES * COUNT_STRIDE; i += lsize) counters[i] = 0;
     barrier(CLK_LOCAL_MEM_FENCE);
-    if (lsize <= COUNT_COPIES) {  // a sub-histogram per work-item: plain increments
+    if (lsize <= GRAFOS_SMALL_GROUP) {  // a sub-histogram per work-item: plain increments
       for (ulong i = begin + lid; i < end; i += lsize) ++h[digit_of(src[i], shift)];
     } else {
       ulong i = begin + lid;
@@ -168,12 +167,11 @@ __kernel void grafos_worker(GRAFOS_PARAMS) {
   // scatter
   if (!grafos_pay_pass(&c, (end - begin) * 4 * WORDS, &fuel_ok)) return;
   __global uint* dst = pass_destination(&c, pass, a);
-  if (lsize <= COUNT_COPIES) {
-    // A CPU device runs a small group's items on one core, one after the
-    // other: there one item walks the share in order - stable as it is, with
-    // none of the ranking work that lets a GPU's items write in parallel. It
-    // takes no barrier: PoCL 3.1 ran this path after one as if every item
-    // were item 0.
+  if (lsize <= GRAFOS_SMALL_GROUP) {
+    // A small group's items run one after the other on one core: one item
+    // walks the share in order - stable as it is, with none of the ranking
+    // work that lets a GPU's items write side by side. It takes no barrier:
+    // PoCL 3.1 ran this path after one as if every item were item 0.
     if (lid != 0) return;
     for (uint v = 0; v < DIGITS; ++v) offset[v] = bases[v] + table[(ulong)k * DIGITS + v];
     for (ulong i = begin; i < end; ++i) {
