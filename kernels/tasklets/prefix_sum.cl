@@ -5,8 +5,9 @@
 // share before each; phase 1: each lane scans its share tile by tile - a
 // tile is loaded coalesced into local memory, each work-item scans a run of
 // consecutive words, a work-group scan of the runs' totals gives their
-// offsets - and writes the sums coalesced straight into the output buffer.
-// The input is read twice and the output written once.
+// offsets - and writes the sums coalesced straight into the output buffer
+// (on a CPU device's small group one item scans the share in order). The
+// input is read twice and the output written once.
 #include "grafos_tasklet.clh"
 
 #define TILE 4096
@@ -36,8 +37,24 @@ __kernel void grafos_worker(GRAFOS_PARAMS) {
     if (lid == 0) totals[k] = (uint)sum;
     return;
   }
-  const uint per = TILE / lsize;  // consecutive words per work-item
   uint carry = totals[k];
+  if (lsize <= GRAFOS_SMALL_GROUP) {
+    // A small group's items run one after the other on one core: one item
+    // scans the share in order, without the tiles that let a GPU's items
+    // scan side by side (and without a barrier, as in sort.cl).
+    if (lid != 0) return;
+    for (ulong i = begin; i < end; ++i) {
+      const uint x = in[i];
+#ifdef GRAFOS_EXCLUSIVE_SCAN
+      out[i] = carry;
+      carry += x;
+#else
+      out[i] = carry += x;
+#endif
+    }
+    return;
+  }
+  const uint per = TILE / lsize;  // consecutive words per work-item
   for (ulong base = begin; base < end; base += TILE) {
     const uint m = (uint)min((ulong)TILE, end - base);
     grafos_load_tile(in + base, m, tile);

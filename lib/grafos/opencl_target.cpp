@@ -118,7 +118,6 @@ OpenClTasklet::~OpenClTasklet() = default;
 std::string OpenClTasklet::device() const { return s_->dev.info.label(); }
 double OpenClTasklet::setup_ms() const { return s_->setup_ms; }
 uint32_t OpenClTasklet::compute_units() const { return s_->dev.info.compute_units; }
-bool OpenClTasklet::is_gpu() const { return s_->dev.info.type == "GPU"; }
 
 double OpenClTasklet::copy_ms(uint64_t bytes) {
   try {

@@ -47,7 +47,6 @@ class OpenClTasklet {
   std::string device() const;
   double setup_ms() const;  // device choice, context and build
   uint32_t compute_units() const;
-  bool is_gpu() const;
   // A device-to-device copy of `bytes` (from profiling events): the
   // bandwidth yardstick a benchmark measures beside the tasklet.
   double copy_ms(uint64_t bytes);

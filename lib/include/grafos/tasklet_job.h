@@ -17,10 +17,11 @@ namespace grafos {
 
 // The defaults in words, for --help and the man pages. The rules are what
 // measured fastest: on the host the coordinator sleeps during a phase, so
-// every hardware thread runs a data lane; on a GPU a lane is a work-group
-// and several per compute unit hide memory latency (grafos bench).
+// every hardware thread runs a data lane; on an OpenCL device a lane is a
+// work-group, and several per compute unit hide a GPU's memory latency and
+// balance a CPU device's threads (grafos bench).
 inline const std::string kDefaultWorkersRule =
-    "host: hardware threads + 1; OpenCL GPU: 4 x compute units + 1; other OpenCL devices: compute units + 1";
+    "host: hardware threads + 1; OpenCL: 4 x compute units + 1";
 inline const std::string kDefaultLocalSizeRule = "256 on GPUs, 16 on CPUs";
 
 struct TaskletJobOptions {
