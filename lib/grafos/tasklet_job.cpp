@@ -87,7 +87,7 @@ TaskletJobRun TaskletJob::run(const TaskletConfig& config, std::span<const uint8
 namespace grafos {
 
 uint32_t TaskletJob::default_workers() const {
-  if (opencl_) return 4 * std::max<uint32_t>(1, opencl_->compute_units()) + 1;
+  if (opencl_) return kLanesPerComputeUnit * std::max<uint32_t>(1, opencl_->compute_units()) + 1;
   return std::max(1u, std::thread::hardware_concurrency()) + 1;
 }
 

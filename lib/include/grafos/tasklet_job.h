@@ -15,14 +15,16 @@
 
 namespace grafos {
 
-// The defaults in words, for --help and the man pages. The rules are what
-// measured fastest: on the host the coordinator sleeps during a phase, so
-// every hardware thread runs a data lane; on an OpenCL device a lane is a
-// work-group, and several per compute unit hide a GPU's memory latency and
-// balance a CPU device's threads (grafos bench).
+// The default worker count is what measured fastest: on the host the
+// coordinator sleeps during a phase, so every hardware thread runs a data
+// lane; on an OpenCL device a lane is a work-group, and several per compute
+// unit hide a GPU's memory latency and balance a CPU device's threads
+// (grafos bench). The rules in words, for --help and the man pages:
+inline constexpr uint32_t kLanesPerComputeUnit = 4;
 inline const std::string kDefaultWorkersRule =
-    "host: hardware threads + 1; OpenCL: 4 x compute units + 1";
-inline const std::string kDefaultLocalSizeRule = "256 on GPUs, 16 on CPUs";
+    "host: hardware threads + 1; OpenCL: " + std::to_string(kLanesPerComputeUnit) + " x compute units + 1";
+inline const std::string kDefaultLocalSizeRule = std::to_string(kDefaultLocalSizeGpu) + " on GPUs, " +
+                                                 std::to_string(kDefaultLocalSizeCpu) + " on other devices";
 
 struct TaskletJobOptions {
   std::string tasklet;          // built-in name or a path ending in .cl
