@@ -97,14 +97,14 @@ int main(int argc, char** argv) {
         const BuiltinTasklet& t = *find_builtin_tasklet(name);
         const TaskletConfig c = builtin_config(t, bytes, workers);
         double best = 1e30;
-        std::vector<uint8_t> first;
+        OutputBytes first;
         for (int r = 0; r < reps; ++r) {
-          const auto run = run_opencl_tasklet(c, builtin_tasklet_source(t.kernel_file), name, input,
+          const auto run = run_opencl_tasklet(c, builtin_tasklet_source(t), name, input,
                                               t.output_bytes(bytes), {device, true, 0});
           if (r == 0) first = run.result.output;
           best = std::min(best, run.kernel_ms / 1e3);
         }
-        if (first != builtin_expected_output(name, input)) {
+        if (!std::ranges::equal(first, builtin_expected_output(name, input))) {
           std::fprintf(stderr, "%s: wrong result on the device\n", name);
           return 1;
         }

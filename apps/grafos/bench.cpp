@@ -25,9 +25,7 @@ vyre::cli::Runner setup_bench(CLI::App& cmd) {
   };
   auto o = std::make_shared<Options>();
   cmd.add_option("TASKLET", o->tasklet, "A built-in tasklet (grafos list-tasklets) or a FILE.cl tasklet")->required();
-  cmd.add_option("--workers", o->workers,
-                 "Lanes, coordinator included (default: every hardware thread + 1 on the host, 4 per compute unit + 1 "
-                 "on a device)")
+  cmd.add_option("--workers", o->workers, "Lanes, coordinator included (default: " + grafos::kDefaultWorkersRule + ")")
       ->check(vyre::cli::whole_number(0, UINT32_MAX));
   auto* input = cmd.add_option("--input", o->input, "Input bytes: a file or - for stdin");
   cmd.add_option("--size", o->size, "Without --input: this many seeded random bytes, e.g. 256M")
@@ -38,7 +36,7 @@ vyre::cli::Runner setup_bench(CLI::App& cmd) {
       ->check(CLI::IsMember({"host", "opencl"}))
       ->capture_default_str();
   cmd.add_option("--device", o->device, "OpenCL device (as vyre dispatch --device)");
-  cmd.add_option("--local-size", o->local_size, "OpenCL work-items per worker (default 256 on GPUs, 16 on CPUs)")
+  cmd.add_option("--local-size", o->local_size, "OpenCL work-items per worker (default " + grafos::kDefaultLocalSizeRule + ")")
       ->check(vyre::cli::whole_number(1, 1u << 16));
   cmd.add_flag("--no-cache", o->no_cache, "Build OpenCL programs from source, bypassing the program cache");
   vyre::cli::add_bench_output_options(cmd, o->out, 10, 1);
@@ -50,7 +48,7 @@ vyre::cli::Runner setup_bench(CLI::App& cmd) {
       data = vyre::read_input(o->input);
     } else {
       uint64_t n = vyre::cli::parse_size(o->size, "--size");
-      if (job.builtin() && job.builtin()->u32_input) n -= n % 4;
+      if (job.builtin()) n -= n % job.builtin()->input_unit;
       if (n > (uint64_t{1} << 36))
         throw vyre::Error::usage("--size " + o->size + " is larger than 64G", "benchmark a smaller input");
       data.resize(n);
@@ -90,7 +88,7 @@ vyre::cli::Runner setup_bench(CLI::App& cmd) {
 
     vyre::cli::Progress progress("grafos bench: run", o->out.quiet);
     const uint32_t total = o->out.warmup + o->out.repeat;
-    std::vector<uint8_t> first_output;
+    grafos::OutputBytes first_output;
     for (uint32_t i = 0; i < total; ++i) {
       const double base = job.baseline_ms(data);
       grafos::TaskletJobRun r = job.run(config, data);

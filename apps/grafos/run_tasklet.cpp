@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 
 #include <nlohmann/json.hpp>
@@ -22,9 +23,10 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
   };
   auto o = std::make_shared<Options>();
   cmd.add_option("TASKLET", o->tasklet, "A built-in tasklet (grafos list-tasklets) or a FILE.cl tasklet")->required();
-  cmd.add_option("--workers", o->workers, "Lanes: 1 coordinator + N-1 data workers (at least 2)")
-      ->required()
-      ->check(vyre::cli::whole_number(0, UINT32_MAX));
+  auto* workers = cmd.add_option("--workers", o->workers,
+                                 "Lanes: 1 coordinator + N-1 data workers, at least 2 (default: " +
+                                     grafos::kDefaultWorkersRule + ")")
+                      ->check(vyre::cli::whole_number(0, UINT32_MAX));
   cmd.add_option("--cores", o->cores, "Cores of the lease (default: --workers); workers must not exceed it")
       ->check(vyre::cli::whole_number(1, UINT32_MAX));
   add_region_options(cmd, o->regions);
@@ -34,15 +36,15 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
       ->check(CLI::IsMember({"host", "opencl"}))
       ->capture_default_str();
   cmd.add_option("--device", o->device, "OpenCL device (as vyre dispatch --device)");
-  cmd.add_option("--local-size", o->local_size, "OpenCL work-items per worker (default 256 on GPUs, 16 on CPUs)")
+  cmd.add_option("--local-size", o->local_size, "OpenCL work-items per worker (default " + grafos::kDefaultLocalSizeRule + ")")
       ->check(vyre::cli::whole_number(1, 1u << 16));
   cmd.add_option("--timeout", o->timeout, "Cancel the run after this many seconds")->check(vyre::cli::positive_seconds());
   cmd.add_option("--report", o->report, "JSON report file, or - for stdout (schemas/tasklet-report.schema.json)");
   cmd.add_flag("--no-cache", o->no_cache, "Build OpenCL programs from source, bypassing the program cache");
-  return [o](std::stop_token stop) {
+  return [o, workers](std::stop_token stop) {
     const auto started = std::chrono::steady_clock::now();
     // Absurd worker counts fail here, before anything is read or built.
-    if (o->workers > grafos::kMaxWorkers || o->workers < 2) {
+    if (workers->count() && (o->workers > grafos::kMaxWorkers || o->workers < 2)) {
       grafos::TaskletConfig early;
       early.workers = o->workers;
       grafos::validate_config(early);
@@ -56,7 +58,9 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
     job.check_input(input, vyre::display_name(o->input));
 
     grafos::TaskletConfig config;
-    config.workers = o->workers;
+    // The default never exceeds a given --cores.
+    config.workers = workers->count() ? o->workers
+                                      : (o->cores ? std::min(job.default_workers(), o->cores) : job.default_workers());
     config.cores = o->cores;
     config.cancel = stop;
     if (o->timeout > 0)

@@ -1,82 +1,101 @@
-// histogram: bytes -> 256 u64 LE counts, in three phases as on the host:
-// 0 count each lane's bytes into its scratch (local-memory sub-histograms
-// flushed once per 64 KiB chunk), 1 publish each lane's counts as a row of
-// the shared region, 2 each lane sums a slice of the bins over all rows.
+// histogram: bytes -> 256 u64 LE counts. Phase 0: each data lane counts its
+// share in local memory (coalesced 16-byte loads; sub-histograms so that
+// equal bytes of neighbouring work-items hit different counters and banks)
+// and adds its counts to the 256 shared totals with 64-bit atomics (the
+// sums do not depend on the lanes' order); the coordinator outputs the
+// totals. The host tasklet has the same single phase.
 #include "grafos_tasklet.clh"
 
-// Sub-histograms spread same-byte increments over several local counters.
-#define COPIES 8
+// Work-items share COPIES sub-histograms through local atomics, so equal
+// bytes of neighbouring items hit different counters; in a small group
+// (prelude) each has its own and counts with plain increments.
+#define COPIES GRAFOS_SMALL_GROUP
+// A copy's bins start one bank after the previous copy's: a run of equal
+// bytes spreads over COPIES banks instead of queueing on one.
+#define STRIDE 257
+// Local u32 counts are added to the totals at least this often, before a
+// counter could overflow.
+#define FOLD_BYTES (1ul << 31)
+
+#define COUNT_WORD(INC, h, x) \
+  do {                            \
+    INC(h, (x) & 0xFF);           \
+    INC(h, ((x) >> 8) & 0xFF);    \
+    INC(h, ((x) >> 16) & 0xFF);   \
+    INC(h, (x) >> 24);            \
+  } while (0)
+#define COUNT_16(INC, h, q)   \
+  do {                        \
+    COUNT_WORD(INC, h, q.x);  \
+    COUNT_WORD(INC, h, q.y);  \
+    COUNT_WORD(INC, h, q.z);  \
+    COUNT_WORD(INC, h, q.w);  \
+  } while (0)
+#define SHARED_INC(h, b) atomic_inc(&(h)[b])
+#define OWN_INC(h, b) (++(h)[b])
+
+// Counts the bytes of input[begin, end) into h: whole aligned 16-byte blocks,
+// two in flight per work-item, the ends byte by byte.
+#define COUNT_RANGE(INC)                                                             \
+  do {                                                                               \
+    for (ulong i = seg + lid; i < body; i += lsize) INC(h, c.input[i]);              \
+    for (ulong i = body_end + lid; i < stop; i += lsize) INC(h, c.input[i]);         \
+    ulong w = body / 16 + lid;                                                       \
+    for (; w + lsize < body_end / 16; w += 2ul * lsize) {                            \
+      const uint4 x = v[w], y = v[w + lsize];                                        \
+      COUNT_16(INC, h, x);                                                           \
+      COUNT_16(INC, h, y);                                                           \
+    }                                                                                \
+    if (w < body_end / 16) {                                                         \
+      const uint4 x = v[w];                                                          \
+      COUNT_16(INC, h, x);                                                           \
+    }                                                                                \
+  } while (0)
 
 __kernel void grafos_worker(GRAFOS_PARAMS) {
-  __local uint hist[COPIES * 256];
+  __local uint hist[COPIES * STRIDE];
   __local uint fuel_ok;
   grafos_ctx c = GRAFOS_WORKER_CTX();
   const uint lid = grafos_local_id(), lsize = grafos_local_size();
-  const uint d = grafos_data_worker_count(&c), me = grafos_data_worker_index(&c);
-  if (c.scratch_bytes < 256 * 8 || !grafos_in(0, ((ulong)d + 1) * 256 * 8, c.shared_bytes)) {
-    if (lid == 0) grafos_fail(&c, GRAFOS_ERROR_BOUNDS, 0);
+  if (!grafos_in(0, 256 * 8, c.shared_bytes)) {
+    if (lid == 0) grafos_fail(&c, GRAFOS_ERROR_BOUNDS, c.shared_bytes);
     return;
   }
-  __global ulong* bins = (__global ulong*)grafos_scratch(&c);
-  __global ulong* rows = (__global ulong*)c.shared;
-  if (c.step == 0) {
-    ulong begin, end;
-    grafos_partition(c.input_len, d, me, &begin, &end);
-    for (uint v = lid; v < 256; v += lsize) bins[v] = 0;
-    const bool metered = grafos_fuel_metered(&c);
-    const uint copy = lid % COPIES;
-    for (ulong chunk = begin; chunk < end; chunk += GRAFOS_FUEL_CHUNK_BYTES) {
-      const ulong stop = min(chunk + GRAFOS_FUEL_CHUNK_BYTES, end);
-      if (metered && !grafos_fuel_checkpoint(&c, grafos_fuel_units(stop - chunk), &fuel_ok)) return;
-      for (uint v = lid; v < COPIES * 256; v += lsize) hist[v] = 0;
-      barrier(CLK_LOCAL_MEM_FENCE);
-      // Whole words first (aligned 4-byte loads), then the odd bytes.
-      const ulong first_word = (chunk + 3) / 4, last_word = stop / 4;
-      for (ulong i = chunk + lid; i < min(first_word * 4, stop); i += lsize) atomic_inc(&hist[copy * 256 + c.input[i]]);
-      __global const uint* words = (__global const uint*)c.input;
-      for (ulong w = first_word + lid; w < last_word; w += lsize) {
-        const uint x = words[w];
-        atomic_inc(&hist[copy * 256 + (x & 0xFF)]);
-        atomic_inc(&hist[copy * 256 + ((x >> 8) & 0xFF)]);
-        atomic_inc(&hist[copy * 256 + ((x >> 16) & 0xFF)]);
-        atomic_inc(&hist[copy * 256 + (x >> 24)]);
-      }
-      for (ulong i = max(last_word * 4, first_word * 4) + lid; i < stop; i += lsize) atomic_inc(&hist[copy * 256 + c.input[i]]);
-      barrier(CLK_LOCAL_MEM_FENCE);
-      for (uint v = lid; v < 256; v += lsize) {
-        ulong total = 0;
-        for (uint k = 0; k < COPIES; ++k) total += hist[k * 256 + v];
-        bins[v] += total;
-      }
-      barrier(CLK_LOCAL_MEM_FENCE);
+  __global ulong* totals = (__global ulong*)c.shared;
+  ulong begin, end;
+  grafos_partition(c.input_len, grafos_data_worker_count(&c), grafos_data_worker_index(&c), &begin, &end);
+  if (!grafos_pay_pass(&c, end - begin, &fuel_ok)) return;
+  __local uint* h = hist + (lid % COPIES) * STRIDE;
+  __global const uint4* v = (__global const uint4*)c.input;
+  for (ulong seg = begin; seg < end; seg += FOLD_BYTES) {
+    const ulong stop = min(seg + FOLD_BYTES, end);
+    for (uint i = lid; i < COPIES * STRIDE; i += lsize) hist[i] = 0;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    const ulong body = min(stop, (seg + 15) & ~15ul), body_end = max(body, stop & ~15ul);
+    if (lsize <= GRAFOS_SMALL_GROUP) COUNT_RANGE(OWN_INC);
+    else COUNT_RANGE(SHARED_INC);
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint b = lid; b < 256; b += lsize) {
+      uint total = 0;
+      for (uint k = 0; k < COPIES; ++k) total += hist[k * STRIDE + b];
+      if (total) atom_add((volatile __global ulong*)&totals[b], (ulong)total);
     }
-  } else if (c.step == 1) {
-    for (uint v = lid; v < 256; v += lsize) rows[(ulong)me * 256 + v] = bins[v];
-  } else {
-    ulong begin, end;
-    grafos_partition(256, d, me, &begin, &end);
-    for (ulong v = begin + lid; v < end; v += lsize) {
-      ulong total = 0;
-      for (uint r = 0; r < d; ++r) total += rows[(ulong)r * 256 + v];
-      rows[(ulong)d * 256 + v] = total;
-    }
+    barrier(CLK_LOCAL_MEM_FENCE);
   }
 }
 
 __kernel void grafos_coordinator(GRAFOS_PARAMS) {
   grafos_ctx c = GRAFOS_COORDINATOR_CTX();
   const uint lid = grafos_local_id(), lsize = grafos_local_size();
-  if (c.step < 3) {
-    if (lid == 0) grafos_run_phase(&c, c.step);
+  if (c.step == 0) {
+    if (lid == 0) grafos_run_phase(&c, 0);
     return;
   }
-  const uint d = grafos_data_worker_count(&c);
-  if (c.output_cap < 256 * 8 || !grafos_in(0, ((ulong)d + 1) * 256 * 8, c.shared_bytes)) {
+  if (c.output_cap < 256 * 8 || !grafos_in(0, 256 * 8, c.shared_bytes)) {
     if (lid == 0) grafos_fail(&c, GRAFOS_ERROR_BOUNDS, 0);
     return;
   }
-  __global const ulong* totals = (__global const ulong*)c.shared + (ulong)d * 256;
-  for (uint v = lid; v < 256; v += lsize) ((__global ulong*)c.output)[v] = totals[v];
+  for (uint b = lid; b < 256; b += lsize) ((__global ulong*)c.output)[b] = ((__global const ulong*)c.shared)[b];
   if (lid == 0) {
     grafos_set_output(&c, 256 * 8);
     grafos_finish(&c);

@@ -44,20 +44,11 @@ void LaneBarrier::cancel() {
   cv_.notify_all();
 }
 
-namespace {
-uint8_t* allocate(uint64_t bytes) {
-  // At least one cache line, so an empty state still has an address.
-  auto* p = static_cast<uint8_t*>(::operator new[](std::max<uint64_t>(bytes, 64), std::align_val_t{64}));
-  std::memset(p, 0, std::max<uint64_t>(bytes, 64));
-  return p;
-}
-}  // namespace
 
 HostRun::HostRun(const TaskletConfig& config, std::span<const uint8_t> input)
     : config_(config), input_(input), started_(std::chrono::steady_clock::now()) {
-  shared_size_ = config.shared_bytes;
-  shared_.reset(allocate(config.shared_bytes));
-  scratch_.reset(allocate(config.scratch_bytes_per_worker * config.workers));
+  shared_.emplace(config.shared_bytes);
+  scratch_.emplace(config.scratch_bytes_per_worker * config.workers);
   fuel_.store(config.max_fuel.value_or(0));
   if (config.cancel.stop_possible())
     on_cancel_.emplace(config.cancel, std::function<void()>([this] { cancel("the cancel token was triggered"); }));
@@ -91,7 +82,22 @@ std::span<uint8_t> HostRun::scratch(uint32_t raw_lane) {
     throw TaskletError(TaskletErrorKind::LaneFailure,
                        "scratch(" + std::to_string(raw_lane) + ") of a tasklet with " +
                            std::to_string(config_.workers) + " workers");
-  return {scratch_.get() + uint64_t{raw_lane} * config_.scratch_bytes_per_worker, config_.scratch_bytes_per_worker};
+  return {scratch_->data() + uint64_t{raw_lane} * config_.scratch_bytes_per_worker, config_.scratch_bytes_per_worker};
+}
+
+void HostRun::set_output(std::span<const uint8_t> bytes) {
+  // The bytes may be the output region itself, or part of it.
+  if (!output_.empty() && bytes.data() >= output_.data() && bytes.data() < output_.data() + output_.size()) {
+    std::memmove(output_.data(), bytes.data(), bytes.size());
+    output_.resize(bytes.size());
+    return;
+  }
+  output_.assign(bytes.begin(), bytes.end());
+}
+
+std::span<uint8_t> HostRun::resize_output(uint64_t bytes) {
+  output_.resize(bytes);
+  return output();
 }
 
 void HostRun::cancel(std::string why) {

@@ -45,16 +45,17 @@ const std::string& tasklet_prelude() {
   return s;
 }
 
-const std::string& builtin_tasklet_source(std::string_view kernel_file) {
+std::string builtin_tasklet_source(const BuiltinTasklet& tasklet) {
   static const std::map<std::string, std::string, std::less<>> sources = {
       {"sum.cl", embedded::kSum},
       {"histogram.cl", embedded::kHistogram},
       {"sort.cl", embedded::kSort},
       {"prefix_sum.cl", embedded::kPrefixSum},
   };
-  const auto it = sources.find(kernel_file);
-  if (it == sources.end()) throw device_error("no built-in tasklet source " + std::string(kernel_file));
-  return it->second;
+  const auto it = sources.find(tasklet.kernel_file);
+  if (it == sources.end()) throw device_error("no built-in tasklet source " + std::string(tasklet.kernel_file));
+  if (tasklet.kernel_defines.empty()) return it->second;
+  return std::string(tasklet.kernel_defines) + "#line 1\n" + it->second;
 }
 
 struct OpenClTasklet::State {
@@ -102,7 +103,7 @@ OpenClTasklet::OpenClTasklet(const std::string& source, const std::string& name,
       throw device_error(name + ": the tasklet must define the kernels grafos_coordinator and grafos_worker");
     }
     uint32_t local = options.local_size;
-    if (local == 0) local = s_->dev.info.type == "GPU" ? 256 : 16;
+    if (local == 0) local = s_->dev.info.type == "GPU" ? kDefaultLocalSizeGpu : kDefaultLocalSizeCpu;
     const auto limit = std::min(s_->coordinator.getWorkGroupInfo<CL_KERNEL_WORK_GROUP_SIZE>(s_->dev.device),
                                 s_->worker.getWorkGroupInfo<CL_KERNEL_WORK_GROUP_SIZE>(s_->dev.device));
     if ((local & (local - 1)) != 0 || local > limit)

@@ -29,8 +29,7 @@ TaskletJob::TaskletJob(const TaskletJobOptions& options) : options_(options) {
   if (is_file && options.target == "host")
     throw vyre::Error::usage("a FILE.cl tasklet runs only on the opencl target", "add --target opencl");
   if (options.target == "opencl") {
-    const std::string source =
-        is_file ? vyre::read_text_input(options.tasklet) : builtin_tasklet_source(builtin_->kernel_file);
+    const std::string source = is_file ? vyre::read_text_input(options.tasklet) : builtin_tasklet_source(*builtin_);
     opencl_ = std::make_unique<OpenClTasklet>(source, is_file ? options.tasklet : std::string(builtin_->name), is_file,
                                               options.opencl);
   }
@@ -46,11 +45,9 @@ std::string TaskletJob::device() const { return opencl_ ? opencl_->device() : "h
 double TaskletJob::setup_ms() const { return opencl_ ? opencl_->setup_ms() : 0.0; }
 
 void TaskletJob::check_input(std::span<const uint8_t> input, const std::string& input_name) const {
-  if (builtin_ && builtin_->u32_input && input.size() % 4 != 0)
-    throw vyre::Error::invalid_input(input_name,
-                                     "input of " + std::string(builtin_->name) + " has " +
-                                         std::to_string(input.size()) + " bytes, not whole u32 words",
-                                     "pass little-endian u32 words (a multiple of 4 bytes)");
+  if (!builtin_) return;
+  const std::string problem = builtin_input_problem(*builtin_, input.size());
+  if (!problem.empty()) throw vyre::Error::invalid_input(input_name, problem, std::string(builtin_->input_rule));
 }
 
 RegionSizes TaskletJob::needed(uint64_t input_len, uint32_t workers) const {
@@ -90,7 +87,7 @@ TaskletJobRun TaskletJob::run(const TaskletConfig& config, std::span<const uint8
 namespace grafos {
 
 uint32_t TaskletJob::default_workers() const {
-  if (opencl_) return 4 * std::max<uint32_t>(1, opencl_->compute_units()) + 1;
+  if (opencl_) return kLanesPerComputeUnit * std::max<uint32_t>(1, opencl_->compute_units()) + 1;
   return std::max(1u, std::thread::hardware_concurrency()) + 1;
 }
 

@@ -12,11 +12,14 @@ expect_stdout_file "list-tasklets" "$TD/expected/list-tasklets.txt"
 expect_ok "list-tasklets -o" "$GRAFOS" list-tasklets -o tasklets.txt
 expect_same_bytes "list-tasklets -o" "$WORK/tasklets.txt" "$TD/expected/list-tasklets.txt"
 
-# Inputs: 40001 little-endian u32 words (and their bytes for the histogram).
+# Inputs: 40001 little-endian u32 words (and their bytes for the histogram);
+# for sort-pairs 20000 keys with many duplicates, then their positions.
 "$PY" -c "
 import random, struct
 random.seed(11)
-open('$WORK/words.bin', 'wb').write(struct.pack('<40001I', *[random.getrandbits(32) for _ in range(40001)]))"
+open('$WORK/words.bin', 'wb').write(struct.pack('<40001I', *[random.getrandbits(32) for _ in range(40001)]))
+keys = [random.getrandbits(32) & 0xFF00FF for _ in range(20000)]
+open('$WORK/pairs.bin', 'wb').write(struct.pack('<40000I', *(keys + list(range(20000)))))"
 # The plain results, computed independently of libgrafos.
 "$PY" - "$WORK" <<'PYEOF'
 import struct, sys
@@ -33,11 +36,20 @@ for x in words:
     acc = (acc + x) & 0xFFFFFFFF
     out.append(acc)
 open(f"{w}/prefix-sum.expected", "wb").write(struct.pack(f"<{len(out)}I", *out))
+out = [(a - x) & 0xFFFFFFFF for a, x in zip(out, words)]
+open(f"{w}/exclusive-prefix-sum.expected", "wb").write(struct.pack(f"<{len(out)}I", *out))
+pairs = open(f"{w}/pairs.bin", "rb").read()
+pw = struct.unpack(f"<{len(pairs)//4}I", pairs)
+n = len(pw) // 2
+order = sorted(range(n), key=lambda i: pw[i])  # Python's sort is stable
+open(f"{w}/sort-pairs.expected", "wb").write(struct.pack(f"<{2*n}I", *([pw[i] for i in order] + [pw[n + i] for i in order])))
 PYEOF
 
-for t in sum histogram sort prefix-sum; do
+for t in sum histogram sort sort-pairs prefix-sum exclusive-prefix-sum; do
+  input=words.bin
+  [[ $t == sort-pairs ]] && input=pairs.bin
   for target in host opencl; do
-    expect_ok "$t on $target" "$GRAFOS" run-tasklet "$t" --workers 7 --target "$target" --input words.bin \
+    expect_ok "$t on $target" "$GRAFOS" run-tasklet "$t" --workers 7 --target "$target" --input $input \
       --output "$t-$target.bin" --report "$t-$target.json" --fuel 1000000
     expect_same_bytes "$t on $target = plain result" "$WORK/$t-$target.bin" "$WORK/$t.expected"
     cp "$WORK/$t-$target.json" "$WORK/.out"
@@ -53,6 +65,19 @@ expect_ok "stdin to stdout" bash -c "'$GRAFOS' run-tasklet sum --workers 3 --inp
 expect_same_bytes "stdin to stdout sum" "$WORK/sum-pipe.bin" "$WORK/sum.expected"
 expect_ok "empty input" "$GRAFOS" run-tasklet sort --workers 4 --output empty.bin
 if [[ ! -s "$WORK/empty.bin" ]]; then pass; else fail "sort of no input is not empty"; fi
+
+# Without --workers: the device's default (kDefaultWorkersRule), the same output.
+for target in host opencl; do
+  expect_ok "default workers on $target" "$GRAFOS" run-tasklet sort-pairs --target $target --input pairs.bin \
+    --output default-$target.bin --report default-$target.json
+  expect_same_bytes "default workers on $target = plain result" "$WORK/default-$target.bin" "$WORK/sort-pairs.expected"
+done
+if "$PY" -c "
+import json, os, sys
+h, o = (json.load(open('$WORK/default-%s.json' % x))['workers'] for x in ('host', 'opencl'))
+sys.exit(not (h == os.cpu_count() + 1 and o >= 2))"; then pass; else fail "default workers: $(cat "$WORK"/default-*.json)"; fi
+expect_ok "run-tasklet --help names the default" "$GRAFOS" run-tasklet --help
+if grep -q "hardware threads + 1" "$WORK/.out"; then pass; else fail "--help lacks the default workers rule"; fi
 
 # A user's FILE.cl (README and man page example).
 printf 'one\ntwo\nthree\n' > "$WORK/three-lines.txt"
@@ -77,7 +102,9 @@ expect_fail "unknown tasklet" 1 "unknown tasklet \"median\"" "$GRAFOS" run-taskl
 expect_fail "bad size suffix" 1 "--shared-bytes 4X: unknown suffix \"X\"" "$GRAFOS" run-tasklet sum --workers 2 --shared-bytes 4X
 expect_fail "partial word input" 2 "not whole u32 words" bash -c "printf abcde | '$GRAFOS' run-tasklet sum --workers 2 --input -"
 expect_fail "missing input" 3 "no-such-input.bin: cannot open" "$GRAFOS" run-tasklet sum --workers 2 --input no-such-input.bin
-expect_fail "missing --workers" 1 "--workers is required" "$GRAFOS" run-tasklet sum
+expect_fail "odd words for sort-pairs" 2 "not whole key/value pairs" "$GRAFOS" run-tasklet sort-pairs --input words.bin
+expect_fail "default workers over --cores 1" 4 "needs one coordinator and at least one data worker" \
+  "$GRAFOS" run-tasklet sum --cores 1
 run script -qec "'$GRAFOS' run-tasklet sum --workers 2" /dev/null
 if [[ $status -eq 1 ]] && grep -q "refusing to write a binary buffer to a terminal" "$WORK/.out"; then pass
 else fail "binary to a terminal: exit $status"; fi

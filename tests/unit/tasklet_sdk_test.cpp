@@ -1,8 +1,10 @@
 // The rules of grafos-tasklets(7) on the host target, one promise per case.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -210,4 +212,37 @@ TEST_CASE("partition splits evenly, the first n % parts parts one larger") {
   uint64_t total = 0;
   for (uint32_t i = 0; i < 7; ++i) total += partition(1000003, 7, i).size();
   CHECK(total == 1000003);
+}
+
+TEST_CASE("lanes fill an output region in place; its arrays are bounds-checked") {
+  auto r = basic(4).launch([](auto& c) {
+    c.output_region(3 * 4);
+    c.parallel_for_workers([](auto& w) {
+      w.output_region().template array<uint32_t>(0, 3)[w.data_worker_index()] = w.worker_index() * 7;
+    });
+  });
+  REQUIRE(r.output.size() == 12);
+  uint32_t words[3];
+  std::memcpy(words, r.output.data(), 12);
+  CHECK(words[0] == 7);
+  CHECK(words[2] == 21);
+  CHECK(kind_of([] {
+          basic(2).launch([](auto& c) {
+            c.output_region(8);
+            c.parallel_for_workers([](auto& w) { w.output_region().template array<uint64_t>(8, 1); });
+          });
+        }) == TaskletErrorKind::LaneFailure);
+}
+
+TEST_CASE("regions start zeroed, also when a later run reuses their memory") {
+  for (int run = 0; run < 3; ++run) {
+    Builder b = basic(3);
+    b.shared_bytes(4 << 20);  // large enough to come from the buffer pool
+    b.launch([](auto& c) {
+      auto bytes = c.shared_region().template array<uint8_t>(0, 4 << 20);
+      CHECK(std::all_of(bytes.begin() + sizeof(Shared), bytes.end(), [](uint8_t x) { return x == 0; }));
+      std::fill(bytes.begin() + sizeof(Shared), bytes.end(), 0xFF);
+    });
+  }
+  trim_buffer_pool();
 }

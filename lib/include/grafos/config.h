@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "grafos/buffer_pool.h"
+
 namespace grafos {
 
 inline constexpr uint64_t kDefaultMaxLinearMemory = 0xFFFFFFFFull;
@@ -52,7 +54,7 @@ struct PhaseStats {
 };
 
 struct SharedTaskletResult {
-  std::vector<uint8_t> output;
+  OutputBytes output;
   uint64_t fuel_consumed = 0;
   uint32_t phases = 0;
   std::vector<PhaseStats> phase_stats;

@@ -3,17 +3,20 @@
 // watchdog, and error collection. tasklet.h wraps it in typed contexts.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <stop_token>
 #include <thread>
 #include <vector>
 
+#include "grafos/buffer_pool.h"
 #include "grafos/config.h"
 #include "grafos/error.h"
 
@@ -47,7 +50,7 @@ class HostRun {
   HostRun& operator=(const HostRun&) = delete;
 
   uint32_t workers() const { return config_.workers; }
-  std::span<uint8_t> shared() { return {shared_.get(), shared_size_}; }
+  std::span<uint8_t> shared() { return {shared_->data(), shared_->size}; }
   std::span<uint8_t> scratch(uint32_t raw_lane);
   std::span<const uint8_t> input() const { return input_; }
 
@@ -59,7 +62,11 @@ class HostRun {
   void check_cancelled();
   bool fuel_metered() const { return config_.max_fuel.has_value(); }
   bool cancelled() const { return barrier_.cancelled(); }
-  void set_output(std::span<const uint8_t> bytes) { output_.assign(bytes.begin(), bytes.end()); }
+  void set_output(std::span<const uint8_t> bytes);
+  // The output as a region the lanes fill in place: resized by the
+  // coordinator between phases (new bytes uninitialised), read by anyone.
+  std::span<uint8_t> resize_output(uint64_t bytes);
+  std::span<uint8_t> output() { return {output_.data(), output_.size()}; }
 
   SharedTaskletResult finish();
 
@@ -70,14 +77,18 @@ class HostRun {
 
   TaskletConfig config_;
   std::span<const uint8_t> input_;
-  struct AlignedFree {
-    void operator()(uint8_t* p) const { ::operator delete[](p, std::align_val_t{64}); }
+  // Regions are zeroed pooled buffers of at least one cache line, so an
+  // empty state still has an address.
+  struct RegionMemory {
+    explicit RegionMemory(uint64_t bytes) : buffer(std::max<uint64_t>(bytes, 64), true), size(bytes) {}
+    uint8_t* data() const { return buffer.data(); }
+    PooledBuffer buffer;
+    uint64_t size;
   };
-  std::unique_ptr<uint8_t[], AlignedFree> shared_, scratch_;
-  uint64_t shared_size_ = 0;
+  std::optional<RegionMemory> shared_, scratch_;
   std::atomic<uint64_t> fuel_{0};
   LaneBarrier barrier_;
-  std::vector<uint8_t> output_;
+  OutputBytes output_;
   std::vector<PhaseStats> phases_;
   std::chrono::steady_clock::time_point started_;
 

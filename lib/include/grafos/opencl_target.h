@@ -12,14 +12,19 @@
 #include <span>
 #include <string>
 
+#include "grafos/builtin_tasklets.h"
 #include "grafos/config.h"
 
 namespace grafos {
 
+// Work-items per lane by default: a GPU hides latency with many, a CPU
+// device runs a work-group's items as loops and vectors across few.
+inline constexpr uint32_t kDefaultLocalSizeGpu = 256, kDefaultLocalSizeCpu = 16;
+
 struct OpenClTaskletOptions {
   std::string device_selector;  // as vyre dispatch --device
   bool use_cache = true;
-  uint32_t local_size = 0;      // work-items per worker; 0: 256 on GPUs, 16 on CPUs
+  uint32_t local_size = 0;      // work-items per worker; 0: kDefaultLocalSize of the device type
 };
 
 struct OpenClTaskletRun {
@@ -60,9 +65,9 @@ OpenClTaskletRun run_opencl_tasklet(const TaskletConfig& config, const std::stri
                                     std::span<const uint8_t> input, uint64_t output_capacity,
                                     const OpenClTaskletOptions& options);
 
-// The prelude (kernels/grafos_tasklet.clh) and the built-in tasklets' OpenCL
-// sources, compiled into the library.
+// The prelude (kernels/grafos_tasklet.clh) and a built-in tasklet's OpenCL
+// source (its kernel_defines, then its file), compiled into the library.
 const std::string& tasklet_prelude();
-const std::string& builtin_tasklet_source(std::string_view kernel_file);
+std::string builtin_tasklet_source(const BuiltinTasklet& tasklet);
 
 }  // namespace grafos

@@ -19,7 +19,9 @@
 //
 // The shared state S lives at the start of the shared region and each
 // worker's scratch state W at the start of its scratch region; the rest of
-// each region is raw bytes for arrays (array<T>(offset, count)).
+// each region is raw bytes for arrays (array<T>(offset, count)). Regions
+// start zeroed, on both targets. The output is either the bytes passed to
+// set_output or an output region the lanes fill in place.
 #pragma once
 
 #include <cstring>
@@ -66,6 +68,9 @@ template <typename S>
 using SharedRegion = Region<S>;
 template <typename W>
 using WorkerScratch = Region<W>;
+// The output as a region (it has no state object, only arrays).
+struct OutputState {};
+using OutputRegion = Region<OutputState>;
 
 template <typename S, typename W>
 class WorkerCtx {
@@ -81,6 +86,9 @@ class WorkerCtx {
   SharedRegion<S> shared_region() const { return {run_.shared(), lane_}; }
   WorkerScratch<W> scratch() const { return {run_.scratch(lane_), lane_}; }
   std::span<const uint8_t> input() const { return run_.input(); }
+  // The output as sized by the coordinator (CoordinatorCtx::output_region):
+  // lanes write their results in place, as into the OpenCL output buffer.
+  OutputRegion output_region() const { return {run_.output(), lane_}; }
   // This worker's even share of n items.
   Partition partition_of(uint64_t n) const { return partition(n, data_worker_count(), data_worker_index()); }
   // Waits for the other data lanes of this phase; throws Cancelled.
@@ -127,6 +135,11 @@ class CoordinatorCtx {
   bool fuel_metered() const { return run_.fuel_metered(); }
   bool cancelled() const { return run_.cancelled(); }
   void set_output(std::span<const uint8_t> bytes) { run_.set_output(bytes); }
+  // Makes the output `bytes` long (new bytes uninitialised) for the lanes to
+  // fill in place; the run's output is then whatever they wrote. Between
+  // phases only.
+  OutputRegion output_region(uint64_t bytes) { return {run_.resize_output(bytes), 0}; }
+  OutputRegion output_region() const { return {run_.output(), 0}; }
   template <typename T>
   void set_output(std::span<const T> values) {
     set_output(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(values.data()), values.size_bytes()));

@@ -15,6 +15,17 @@
 
 namespace grafos {
 
+// The default worker count is what measured fastest: on the host the
+// coordinator sleeps during a phase, so every hardware thread runs a data
+// lane; on an OpenCL device a lane is a work-group, and several per compute
+// unit hide a GPU's memory latency and balance a CPU device's threads
+// (grafos bench). The rules in words, for --help and the man pages:
+inline constexpr uint32_t kLanesPerComputeUnit = 4;
+inline const std::string kDefaultWorkersRule =
+    "host: hardware threads + 1; OpenCL: " + std::to_string(kLanesPerComputeUnit) + " x compute units + 1";
+inline const std::string kDefaultLocalSizeRule = std::to_string(kDefaultLocalSizeGpu) + " on GPUs, " +
+                                                 std::to_string(kDefaultLocalSizeCpu) + " on other devices";
+
 struct TaskletJobOptions {
   std::string tasklet;          // built-in name or a path ending in .cl
   std::string target = "host";  // host or opencl
@@ -52,9 +63,7 @@ class TaskletJob {
   uint64_t output_capacity(uint64_t input_len) const;
   TaskletJobRun run(const TaskletConfig& config, std::span<const uint8_t> input);
 
-  // Workers a benchmark uses by default: every hardware thread a data lane
-  // plus the coordinator on the host; four lanes per compute unit plus the
-  // coordinator on a device (one lane is one work-group there).
+  // The workers run-tasklet and bench use without --workers (kDefaultWorkersRule).
   uint32_t default_workers() const;
   // The yardstick measured beside each run: "memcpy" of the input on the
   // host, "device copy" of the input's size on a device.
