@@ -10,15 +10,23 @@ void add_region_options(CLI::App& cmd, RegionOptions& o) {
                       ->check(vyre::cli::whole_number(0, UINT64_MAX));
 }
 
-void apply_region_options(const RegionOptions& o, const grafos::TaskletJob& job, uint64_t input_len,
-                          grafos::TaskletConfig& config) {
+grafos::RegionChoice region_choice(const RegionOptions& o) {
   using vyre::cli::parse_size;
-  if (!o.max_memory.empty()) config.max_linear_memory = parse_size(o.max_memory, "--max-linear-memory");
-  if (o.fuel_option && o.fuel_option->count()) config.max_fuel = o.fuel;
-  job.size_regions(config, input_len,
-                   o.shared.empty() ? std::nullopt : std::optional<uint64_t>(parse_size(o.shared, "--shared-bytes")),
-                   o.scratch.empty() ? std::nullopt
-                                     : std::optional<uint64_t>(parse_size(o.scratch, "--scratch-bytes-per-worker")));
+  auto size = [](const std::string& text, const char* option) {
+    return text.empty() ? std::nullopt : std::optional<uint64_t>(parse_size(text, option));
+  };
+  grafos::RegionChoice choice;
+  choice.shared_bytes = size(o.shared, "--shared-bytes");
+  choice.scratch_bytes_per_worker = size(o.scratch, "--scratch-bytes-per-worker");
+  choice.max_linear_memory = size(o.max_memory, "--max-linear-memory");
+  if (o.fuel_option && o.fuel_option->count()) choice.fuel = o.fuel;
+  return choice;
+}
+
+void add_target_option(CLI::App& cmd, grafos::Target& target) {
+  vyre::cli::add_choice_option(cmd, "--target", target,
+                               {{"host", grafos::Target::Host}, {"opencl", grafos::Target::OpenCl}},
+                               "host (threads) or opencl");
 }
 
 }  // namespace grafos_cli

@@ -1,5 +1,5 @@
 // Options grafos run-tasklet and grafos bench share: region sizes, the
-// linear-memory budget and the fuel pool.
+// linear-memory budget and the fuel pool, and the target.
 #pragma once
 
 #include <optional>
@@ -17,9 +17,8 @@ struct RegionOptions {
 };
 
 void add_region_options(CLI::App& cmd, RegionOptions& options);
-
-// Sizes the regions (the tasklet's need unless given), the budget and fuel.
-void apply_region_options(const RegionOptions& options, const grafos::TaskletJob& job, uint64_t input_len,
-                          grafos::TaskletConfig& config);
+// The sizes parsed (errors name the option), for TaskletJob::configure.
+grafos::RegionChoice region_choice(const RegionOptions& options);
+void add_target_option(CLI::App& cmd, grafos::Target& target);
 
 }  // namespace grafos_cli

@@ -1,8 +1,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include <nlohmann/json.hpp>
-
 #include "grafos/error.h"
 #include "grafos/tasklet_job.h"
 #include "region_options.h"
@@ -15,7 +13,8 @@ namespace grafos_cli {
 
 vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
   struct Options {
-    std::string tasklet, input, output = "-", target = "host", device, report;
+    std::string tasklet, input, output = "-", device, report;
+    grafos::Target target = grafos::Target::Host;
     uint32_t workers = 0, cores = 0, local_size = 0;
     RegionOptions regions;
     double timeout = 0;
@@ -32,9 +31,7 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
   add_region_options(cmd, o->regions);
   cmd.add_option("--input", o->input, "Input bytes: a file or - for stdin (default: empty)");
   vyre::cli::add_output_option(cmd, o->output, "Output file (never a terminal)");
-  cmd.add_option("--target", o->target, "host (threads) or opencl")
-      ->check(CLI::IsMember({"host", "opencl"}))
-      ->capture_default_str();
+  add_target_option(cmd, o->target);
   cmd.add_option("--device", o->device, "OpenCL device (as vyre dispatch --device)");
   cmd.add_option("--local-size", o->local_size, "OpenCL work-items per worker (default " + grafos::kDefaultLocalSizeRule + ")")
       ->check(vyre::cli::whole_number(1, 1u << 16));
@@ -66,38 +63,15 @@ vyre::cli::Runner setup_run_tasklet(CLI::App& cmd) {
     if (o->timeout > 0)
       config.deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                       std::chrono::duration<double>(o->timeout));
-    apply_region_options(o->regions, job, input.size(), config);
+    job.configure(config, input.size(), region_choice(o->regions));
     grafos::validate_config(config);
 
     grafos::TaskletJobRun run = job.run(config, input);
-    const grafos::SharedTaskletResult& result = run.result;
     // A one-shot run's wall time includes choosing the device and building.
-    const double wall_ms = result.wall_ms + job.setup_ms();
-    const double kernel_ms = run.kernel_ms;
-    outputs.set(output, result.output);
-    if (!o->report.empty()) {
-      nlohmann::json phases = nlohmann::json::array();
-      for (const auto& p : result.phase_stats) phases.push_back({{"lanes", p.lanes}, {"wall_ms", p.wall_ms}});
-      const double wall_s = wall_ms / 1e3;
-      nlohmann::json report = {
-          {"tasklet", job.name()},
-          {"target", o->target},
-          {"device", job.device()},
-          {"workers", config.workers},
-          {"cores", config.cores ? config.cores : config.workers},
-          {"shared_bytes", config.shared_bytes},
-          {"scratch_bytes_per_worker", config.scratch_bytes_per_worker},
-          {"input_bytes", input.size()},
-          {"output_bytes", result.output.size()},
-          {"fuel", {{"max", config.max_fuel ? nlohmann::json(*config.max_fuel) : nlohmann::json(nullptr)},
-                    {"used", result.fuel_consumed}}},
-          {"phases", result.phases},
-          {"phase_stats", phases},
-          {"wall_ms", wall_ms},
-          {"kernel_ms", kernel_ms >= 0 ? nlohmann::json(kernel_ms) : nlohmann::json(nullptr)},
-          {"bytes_per_second", wall_s > 0 ? nlohmann::json(input.size() / wall_s) : nlohmann::json(nullptr)}};
-      outputs.set(report_out, report.dump(2) + "\n");
-    }
+    const double wall_ms = run.result.wall_ms + job.setup_ms();
+    outputs.set(output, run.result.output);
+    if (!o->report.empty())
+      outputs.set(report_out, grafos::tasklet_report_json(job, config, input.size(), run, wall_ms).dump(2) + "\n");
     outputs.commit(stop);
     return vyre::kExitOk;
   };

@@ -1,6 +1,8 @@
 #include "grafos/opencl_target.h"
 
+#include <array>
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <regex>
 
@@ -8,6 +10,7 @@
 #include "vyre/error.h"
 #include "vyre/opencl.h"
 #include "vyre/opencl_device.h"
+#include "vyre/pinned_memory.h"
 #include "vyre/program_cache.h"
 
 namespace grafos {
@@ -68,6 +71,27 @@ struct OpenClTasklet::State {
   double build_ms = 0, setup_ms = 0;
   std::unique_ptr<cl::Buffer> copy_src, copy_dst;  // kept between copy_ms calls
   uint64_t copy_bytes = 0;
+  // Device buffers are kept between runs and grow when a larger one comes:
+  // allocating 256 MiB per run costs more than the tasklet.
+  enum Region { kShared, kScratch, kInput, kOutput, kState, kRegions };
+  std::array<cl::Buffer, kRegions> buffers;
+  std::array<uint64_t, kRegions> capacity{};
+  // keep_input's copy in pinned memory, where uploads run at the bus's speed.
+  vyre::PinnedMemory kept;
+  uint64_t kept_size = 0;
+  cl::Buffer& region(Region which, uint64_t bytes) {
+    const uint64_t size = std::max<uint64_t>(bytes, 64);
+    if (size > dev.info.max_alloc_bytes)
+      throw TaskletError(TaskletErrorKind::MemoryBudget,
+                         "a region of " + std::to_string(bytes) + " bytes exceeds the device's largest allocation (" +
+                             std::to_string(dev.info.max_alloc_bytes) + ")");
+    if (capacity[which] < size) {
+      buffers[which] = cl::Buffer();  // the old one goes first: two may not fit
+      buffers[which] = cl::Buffer(ctx, CL_MEM_READ_WRITE, size);
+      capacity[which] = size;
+    }
+    return buffers[which];
+  }
 };
 
 OpenClTasklet::OpenClTasklet(const std::string& source, const std::string& name, bool user_file,
@@ -143,7 +167,26 @@ double OpenClTasklet::copy_ms(uint64_t bytes) {
   }
 }
 
-OpenClTaskletRun OpenClTasklet::run(const TaskletConfig& config, std::span<const uint8_t> input, uint64_t output_capacity) {
+void OpenClTasklet::keep_input(std::span<const uint8_t> input) {
+  try {
+    s_->kept.reserve(s_->ctx, s_->q, input.size());
+  } catch (const cl::Error& e) {
+    throw device_error(s_->name + ": OpenCL pinned memory: " + vyre::describe_cl_error(e));
+  }
+  if (!input.empty()) std::memcpy(s_->kept.data(), input.data(), input.size());
+  s_->kept_size = input.size();
+}
+
+std::optional<vyre::TransferRates> OpenClTasklet::measure_bus(uint64_t bytes) {
+  try {
+    return vyre::measure_pinned_bandwidth(s_->ctx, s_->q, bytes);
+  } catch (const cl::Error& e) {
+    throw device_error(s_->name + ": OpenCL bus bandwidth: " + vyre::describe_cl_error(e));
+  }
+}
+
+OpenClTaskletRun OpenClTasklet::run(const TaskletConfig& config, std::span<const uint8_t> input, uint64_t output_capacity,
+                                    bool input_is_kept) {
   validate_config(config);
   const auto started = std::chrono::steady_clock::now();
   OpenClTaskletRun out;
@@ -156,26 +199,26 @@ OpenClTaskletRun OpenClTasklet::run(const TaskletConfig& config, std::span<const
   cl::Kernel &coordinator = s_->coordinator, &worker = s_->worker;
   const uint32_t local = s_->local;
   try {
-    auto buffer = [&](uint64_t bytes, const void* init) {
-      const uint64_t size = std::max<uint64_t>(bytes, 64);
-      if (size > dev.info.max_alloc_bytes)
-        throw TaskletError(TaskletErrorKind::MemoryBudget,
-                           "a region of " + std::to_string(bytes) + " bytes exceeds the device's largest allocation (" +
-                               std::to_string(dev.info.max_alloc_bytes) + ")");
-      cl::Buffer b(ctx, CL_MEM_READ_WRITE, size);
-      if (init && bytes) q.enqueueWriteBuffer(b, CL_FALSE, 0, bytes, init);
-      else q.enqueueFillBuffer(b, uint8_t{0}, 0, size);
-      return b;
-    };
-    cl::Buffer shared = buffer(config.shared_bytes, nullptr);
-    cl::Buffer scratch = buffer(config.scratch_bytes_per_worker * config.workers, nullptr);
-    cl::Buffer in = buffer(input.size(), input.data());
-    cl::Buffer output = buffer(output_capacity, nullptr);
+    // Regions start zeroed (grafos-tasklets(7)); the input comes from the
+    // kept pinned copy when the caller kept this input, else from its memory.
+    cl::Buffer& shared = s_->region(State::kShared, config.shared_bytes);
+    cl::Buffer& scratch = s_->region(State::kScratch, config.scratch_bytes_per_worker * config.workers);
+    cl::Buffer& in = s_->region(State::kInput, input.size());
+    cl::Buffer& output = s_->region(State::kOutput, output_capacity);
+    cl::Buffer& state_buf = s_->region(State::kState, sizeof(std::array<uint64_t, kStateWords>));
+    auto zero = [&](cl::Buffer& b, uint64_t bytes) { q.enqueueFillBuffer(b, uint8_t{0}, 0, std::max<uint64_t>(bytes, 64)); };
+    zero(shared, config.shared_bytes);
+    zero(scratch, config.scratch_bytes_per_worker * config.workers);
+    zero(output, output_capacity);
+    cl::Event upload;
+    if (!input.empty()) {
+      const bool kept = input_is_kept && s_->kept_size == input.size();
+      q.enqueueWriteBuffer(in, CL_FALSE, 0, input.size(), kept ? s_->kept.data() : input.data(), nullptr, &upload);
+    }
     std::array<uint64_t, kStateWords> state{};
     state[kFuelLeft] = config.max_fuel.value_or(0);
     state[kFuelEnabled] = config.max_fuel.has_value();
-    cl::Buffer state_buf = buffer(sizeof state, state.data());
-
+    q.enqueueWriteBuffer(state_buf, CL_TRUE, 0, sizeof state, state.data());
     for (cl::Kernel* k : {&coordinator, &worker}) {
       k->setArg(0, shared);
       k->setArg(1, static_cast<cl_ulong>(config.shared_bytes));
@@ -231,9 +274,14 @@ OpenClTaskletRun OpenClTasklet::run(const TaskletConfig& config, std::span<const
       const double ms = launch(worker, static_cast<uint32_t>(state[kPhase]), config.workers - 1);
       out.result.phase_stats.push_back({config.workers - 1, ms});
     }
+    if (!input.empty()) out.upload_ms = ms_between(upload);
     const uint64_t len = state[kOutputLen];
     out.result.output.resize(len);
-    if (len) q.enqueueReadBuffer(output, CL_TRUE, 0, len, out.result.output.data());
+    if (len) {
+      cl::Event read;
+      q.enqueueReadBuffer(output, CL_TRUE, 0, len, out.result.output.data(), nullptr, &read);
+      out.readback_ms = ms_between(read);
+    }
     out.result.phases = static_cast<uint32_t>(out.result.phase_stats.size());
     out.result.fuel_consumed = config.max_fuel ? *config.max_fuel - state[kFuelLeft] : 0;
   } catch (const cl::Error& e) {

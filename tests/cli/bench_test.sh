@@ -79,10 +79,17 @@ for target in host opencl; do
   run "$PY" -c "
 import json
 d = json.load(open('g.json'))
-want = {'wall_ms', 'memcpy_ms'} if '$target' == 'host' else {'wall_ms', 'kernel_ms', 'copy_ms'}
+want = {'wall_ms', 'memcpy_ms'} if '$target' == 'host' else {'wall_ms', 'kernel_ms', 'copy_ms', 'upload_ms', 'readback_ms'}
 assert set(d['series']) == want, d['series'].keys()
 assert all(len(s['samples']) == 4 for s in d['series'].values())
-assert d['work_per_run'] == 1 << 20 and d['context']['workers'] == 3"
+assert d['work_per_run'] == 1 << 20 and d['context']['workers'] == 3
+# The floor on a device: the input up, the 8-byte sum down, the kernels' median.
+if '$target' == 'opencl':
+    f = d['floor']
+    assert f['bytes_to_device'] == 1 << 20 and f['bytes_to_host'] == 8, f
+    assert f['kernel_ms'] == d['series']['kernel_ms']['median'] and f['floor_ms'] > f['kernel_ms'], f
+else:
+    assert 'floor' not in d"
   if [[ $status -eq 0 ]]; then pass; else fail "grafos bench $target json: $(cat "$WORK/.err")"; fi
 done
 head -c 100000 /dev/urandom > "$WORK/in.bin"
@@ -92,7 +99,7 @@ if [[ "$(head -1 "$WORK/.out")" == "run,wall_ms,kernel_ms,baseline_ms,upload_ms,
 else fail "grafos csv: $(cat "$WORK/.out")"; fi
 expect_ok "grafos bench opencl csv" "$GRAFOS" bench sum --target opencl --input in.bin --repeat 2 --workers 3 --format csv
 if [[ "$(head -1 "$WORK/.out")" == "run,wall_ms,kernel_ms,baseline_ms,upload_ms,readback_ms" ]] &&
-   awk -F, 'NR > 1 && (NF != 6 || $2 == "" || $3 == "" || $4 == "") { exit 1 }' "$WORK/.out"; then pass
+   awk -F, 'NR > 1 && (NF != 6 || $2 == "" || $3 == "" || $4 == "" || $5 == "" || $6 == "") { exit 1 }' "$WORK/.out"; then pass
 else fail "grafos opencl csv: $(cat "$WORK/.out")"; fi
 expect_ok "grafos bench FILE.cl plot" "$GRAFOS" bench "$SRC/examples/tasklets/count_lines.cl" --target opencl --input in.bin \
   --workers 3 --scratch-bytes-per-worker 8 --repeat 3 --plot g.svg

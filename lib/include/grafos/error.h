@@ -17,6 +17,9 @@ enum class TaskletErrorKind {
   FuelExhausted,   // fuel_checkpoint could not be covered by the pool
   LaneFailure,     // a lane's own failure (with its lane index)
   Device,          // the OpenCL target failed (build, launch, device)
+  Usage,           // a request the SDK cannot run as asked (an unknown tasklet, a FILE.cl on the host)
+  InvalidInput,    // input bytes the tasklet does not take (a partial u32 word)
+  Io,              // a file the job reads could not be read
 };
 
 class TaskletError : public std::runtime_error {
@@ -35,6 +38,9 @@ class TaskletError : public std::runtime_error {
       case TaskletErrorKind::Cancelled: return vyre::kExitCancelled;
       case TaskletErrorKind::LaneFailure: return vyre::kExitLaneFailure;
       case TaskletErrorKind::Device: return vyre::kExitDevice;
+      case TaskletErrorKind::Usage: return vyre::kExitUsage;
+      case TaskletErrorKind::InvalidInput: return vyre::kExitInvalidInput;
+      case TaskletErrorKind::Io: return vyre::kExitIo;
     }
     return vyre::kExitLaneFailure;
   }
@@ -46,6 +52,9 @@ class TaskletError : public std::runtime_error {
       case TaskletErrorKind::FuelExhausted: return "FuelExhausted";
       case TaskletErrorKind::LaneFailure: return "LaneFailure";
       case TaskletErrorKind::Device: return "Device";
+      case TaskletErrorKind::Usage: return "Usage";
+      case TaskletErrorKind::InvalidInput: return "InvalidInput";
+      case TaskletErrorKind::Io: return "Io";
     }
     return "Unknown";
   }

@@ -9,11 +9,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
 #include "grafos/builtin_tasklets.h"
 #include "grafos/config.h"
+#include "vyre/dispatch.h"
 
 namespace grafos {
 
@@ -31,7 +33,9 @@ struct OpenClTaskletRun {
   SharedTaskletResult result;
   std::string device;
   double build_ms = 0;
-  double kernel_ms = 0;  // from profiling events
+  double kernel_ms = 0;    // from profiling events
+  double upload_ms = 0;    // the input to the device (profiling event)
+  double readback_ms = 0;  // the output back (profiling event)
 };
 
 // A tasklet built for one device, run as often as needed: the context, the
@@ -51,8 +55,16 @@ class OpenClTasklet {
   // A device-to-device copy of `bytes` (from profiling events): the
   // bandwidth yardstick a benchmark measures beside the tasklet.
   double copy_ms(uint64_t bytes);
-  // One run: fresh regions, every phase, the output read back.
-  OpenClTaskletRun run(const TaskletConfig& config, std::span<const uint8_t> input, uint64_t output_capacity);
+  // An input the caller will run again and again (a bench): kept in pinned
+  // memory, where uploads run at the bus's speed; a run with
+  // `input_is_kept` uploads from there.
+  void keep_input(std::span<const uint8_t> input);
+  // The bus's speed between pinned memory and the device for `bytes` each way.
+  std::optional<vyre::TransferRates> measure_bus(uint64_t bytes);
+  // One run: zeroed regions (the device buffers are kept between runs),
+  // every phase, the output read back.
+  OpenClTaskletRun run(const TaskletConfig& config, std::span<const uint8_t> input, uint64_t output_capacity,
+                       bool input_is_kept = false);
 
  private:
   struct State;

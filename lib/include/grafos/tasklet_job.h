@@ -7,7 +7,10 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "grafos/builtin_tasklets.h"
 #include "grafos/config.h"
@@ -26,31 +29,45 @@ inline const std::string kDefaultWorkersRule =
 inline const std::string kDefaultLocalSizeRule = std::to_string(kDefaultLocalSizeGpu) + " on GPUs, " +
                                                  std::to_string(kDefaultLocalSizeCpu) + " on other devices";
 
+enum class Target { Host, OpenCl };
+// "host" or "opencl", as options and reports write it.
+std::string_view target_name(Target target);
+
 struct TaskletJobOptions {
-  std::string tasklet;          // built-in name or a path ending in .cl
-  std::string target = "host";  // host or opencl
+  std::string tasklet;  // built-in name or a path ending in .cl
+  Target target = Target::Host;
   OpenClTaskletOptions opencl;
+};
+
+// What a command line asks of the regions, the budget and the fuel; each
+// left out takes the tasklet's need or the SDK's default.
+struct RegionChoice {
+  std::optional<uint64_t> shared_bytes, scratch_bytes_per_worker, max_linear_memory, fuel;
 };
 
 struct TaskletJobRun {
   SharedTaskletResult result;
-  double kernel_ms = -1;  // opencl: from profiling events; host: -1
+  double kernel_ms = -1;    // opencl: from profiling events; host: -1
+  double upload_ms = 0;     // opencl: the input to the device
+  double readback_ms = 0;   // opencl: the output back
 };
 
 class TaskletJob {
  public:
-  // Usage errors (vyre::Error) for an unknown name or a FILE.cl on the host
-  // target; TaskletError (Device) when the OpenCL tasklet does not build.
+  // TaskletError: Usage for an unknown name or a FILE.cl on the host target,
+  // Io for a FILE.cl that cannot be read, Device when it does not build.
   explicit TaskletJob(const TaskletJobOptions& options);
   ~TaskletJob();
 
   const BuiltinTasklet* builtin() const { return builtin_; }
+  Target target() const { return options_.target; }
   // The built-in's name or the file's base name.
   std::string name() const;
   std::string device() const;
   double setup_ms() const;
 
-  // InvalidInput naming `input_name` when a u32 tasklet gets a partial word.
+  // TaskletError InvalidInput naming `input_name` when a u32 tasklet gets a
+  // partial word.
   void check_input(std::span<const uint8_t> input, const std::string& input_name) const;
   // The regions the tasklet needs (zero for a FILE.cl: the user sizes them).
   RegionSizes needed(uint64_t input_len, uint32_t workers) const;
@@ -59,9 +76,17 @@ class TaskletJob {
   // given size is below the need.
   void size_regions(TaskletConfig& config, uint64_t input_len, std::optional<uint64_t> shared_bytes,
                     std::optional<uint64_t> scratch_bytes_per_worker) const;
+  // size_regions, the budget and the fuel of `choice`, in `config`.
+  void configure(TaskletConfig& config, uint64_t input_len, const RegionChoice& choice) const;
   // Output capacity: a built-in's own size, else the input size or 1 MiB.
   uint64_t output_capacity(uint64_t input_len) const;
-  TaskletJobRun run(const TaskletConfig& config, std::span<const uint8_t> input);
+  // An input that will be run again and again (grafos bench): on OpenCL it
+  // is kept in pinned memory and a run with `input_is_kept` uploads from
+  // there at the bus's speed.
+  void keep_input(std::span<const uint8_t> input);
+  TaskletJobRun run(const TaskletConfig& config, std::span<const uint8_t> input, bool input_is_kept = false);
+  // The bus's pinned speed each way for `bytes` (OpenCL); nullopt on the host.
+  std::optional<vyre::TransferRates> measure_bus(uint64_t bytes);
 
   // The workers run-tasklet and bench use without --workers (kDefaultWorkersRule).
   uint32_t default_workers() const;
@@ -76,5 +101,11 @@ class TaskletJob {
   std::unique_ptr<OpenClTasklet> opencl_;
   std::vector<uint8_t> copy_;  // memcpy destination, kept between baseline runs
 };
+
+// The report of one run (schemas/tasklet-report.schema.json): `wall_ms` is
+// what the caller timed (a one-shot's includes choosing the device and the
+// build).
+nlohmann::json tasklet_report_json(const TaskletJob& job, const TaskletConfig& config, uint64_t input_bytes,
+                                   const TaskletJobRun& run, double wall_ms);
 
 }  // namespace grafos
