@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "grafos/error.h"
+#include "grafos/tasklet_state.h"
 #include "vyre/error.h"
 #include "vyre/opencl.h"
 #include "vyre/opencl_device.h"
@@ -25,13 +26,12 @@ extern const char kPrefixSum[];
 
 namespace {
 
-// State words shared with kernels/grafos_tasklet.clh.
-enum : uint32_t {
-  kNext = 0, kPhase = 1, kOutputLen = 2, kFuelLeft = 3, kFuelEnabled = 4,
-  kError = 5, kErrorLane = 6, kErrorDetail = 7, kStateWords = 16,
-};
-enum : uint64_t { kNextPhase = 1, kNextFinish = 2 };
-enum : uint64_t { kErrorFuel = 1, kErrorBounds = 2, kErrorUser = 3 };
+// The state words shared with the kernels (tasklet_state.def).
+constexpr uint32_t kNext = state::NEXT, kPhase = state::PHASE, kOutputLen = state::OUTPUT_LEN,
+                   kFuelLeft = state::FUEL_LEFT, kFuelEnabled = state::FUEL_ENABLED, kError = state::ERROR,
+                   kErrorLane = state::ERROR_LANE, kErrorDetail = state::ERROR_DETAIL, kStateWords = state::WORDS;
+constexpr uint64_t kNextPhase = state::next::PHASE, kNextFinish = state::next::FINISH;
+constexpr uint64_t kErrorFuel = state::error::FUEL, kErrorBounds = state::error::BOUNDS;
 // A coordinator that never finishes is a failure, not a hang.
 constexpr uint32_t kMaxSteps = 1u << 20;
 
@@ -42,6 +42,18 @@ double ms_between(const cl::Event& e) {
 TaskletError device_error(const std::string& what) { return TaskletError(TaskletErrorKind::Device, what); }
 
 }  // namespace
+
+std::string state::build_options() {
+  std::string out;
+#define GRAFOS_STATE(name, value) out += " -D GRAFOS_STATE_" #name "=" #value;
+#define GRAFOS_NEXT(name, value) out += " -D GRAFOS_NEXT_" #name "=" #value;
+#define GRAFOS_ERROR(name, value) out += " -D GRAFOS_ERROR_" #name "=" #value;
+#include "grafos/tasklet_state.def"
+#undef GRAFOS_STATE
+#undef GRAFOS_NEXT
+#undef GRAFOS_ERROR
+  return out.substr(1);
+}
 
 const std::string& tasklet_prelude() {
   static const std::string s = embedded::kPrelude;
@@ -115,7 +127,8 @@ OpenClTasklet::OpenClTasklet(const std::string& source, const std::string& name,
     s_->q = cl::CommandQueue(s_->ctx, s_->dev.device, CL_QUEUE_PROFILING_ENABLE);
     vyre::BuiltProgram built;
     try {
-      built = vyre::build_program(s_->ctx, s_->dev, full, "-cl-std=CL1.2", options.use_cache, origin);
+      built = vyre::build_program(s_->ctx, s_->dev, full, "-cl-std=CL1.2 " + state::build_options(), options.use_cache,
+                                  origin);
     } catch (const vyre::Error& e) {
       throw device_error(e.summary() + ". Fix: " + e.fix());
     }
@@ -193,8 +206,6 @@ OpenClTaskletRun OpenClTasklet::run(const TaskletConfig& config, std::span<const
   out.device = device();
   out.build_ms = s_->build_ms;
   const std::string& name = s_->name;
-  const vyre::SelectedDevice& dev = s_->dev;
-  cl::Context& ctx = s_->ctx;
   cl::CommandQueue& q = s_->q;
   cl::Kernel &coordinator = s_->coordinator, &worker = s_->worker;
   const uint32_t local = s_->local;

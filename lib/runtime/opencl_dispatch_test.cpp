@@ -1,5 +1,5 @@
 // The OpenCL megakernel against the CPU reference interpreter on 1,000
-// seeded random rings (tests/unit/ring_generator.h says how the rings stay
+// seeded random rings (lib/testing/ring_generator.h says how the rings stay
 // race-free). The device is the default one (the first GPU, else the first
 // device; VYRE_DEVICE picks another): on a machine without any OpenCL
 // device this test fails, it never skips.
