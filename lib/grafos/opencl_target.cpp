@@ -127,7 +127,10 @@ OpenClTasklet::OpenClTasklet(const std::string& source, const std::string& name,
     s_->q = cl::CommandQueue(s_->ctx, s_->dev.device, CL_QUEUE_PROFILING_ENABLE);
     vyre::BuiltProgram built;
     try {
-      built = vyre::build_program(s_->ctx, s_->dev, full, "-cl-std=CL1.2 " + state::build_options(), options.use_cache,
+      // The local memory size lets a kernel size its tiles to the device.
+      const std::string build = "-cl-std=CL1.2 " + state::build_options() + " -D GRAFOS_DEVICE_LOCAL_MEM_BYTES=" +
+                                std::to_string(s_->dev.info.local_mem_bytes);
+      built = vyre::build_program(s_->ctx, s_->dev, full, build, options.use_cache,
                                   origin);
     } catch (const vyre::Error& e) {
       throw device_error(e.summary() + ". Fix: " + e.fix());

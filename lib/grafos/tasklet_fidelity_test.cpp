@@ -135,7 +135,21 @@ TEST_CASE("every local size the OpenCL target accepts gives the same output") {
         CAPTURE(name_of(kind));
         CAPTURE(local);
         const TaskletConfig config = builtin_config(t, input.size(), 4);
-        REQUIRE(same(device_tasklet(t, local).run(config, input, expected.size()).result.output, expected));
+        // A GPU may cap a kernel's work-group below 1024 (NVIDIA: 256 for
+        // these, from their registers); the target must then refuse the size
+        // with the limit in the message, not run it wrong. Every size up to
+        // the default GPU size must run on every device.
+        OpenClTasklet* d = nullptr;
+        try {
+          d = &device_tasklet(t, local);
+        } catch (const TaskletError& e) {
+          CAPTURE(e.what());
+          REQUIRE(local > kDefaultLocalSizeGpu);
+          CHECK(e.kind() == TaskletErrorKind::InvalidConfig);
+          CHECK(std::string(e.what()).find("no larger than") != std::string::npos);
+          continue;
+        }
+        REQUIRE(same(d->run(config, input, expected.size()).result.output, expected));
       }
     }
 }
