@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "vyre/file_io.h"
+#include "vyre/output_set.h"
 
 namespace vyre::cli {
 
@@ -166,6 +167,8 @@ void forced_exit(int, siginfo_t* info, void*) {
 // How long a run has, after the first signal, to stop by itself (launches,
 // phases and loops check the token well within it) before the forced stop.
 constexpr auto kGrace = std::chrono::milliseconds(60);
+// After a commit, the time a run has to end with its own status.
+constexpr auto kAfterCommit = std::chrono::seconds(1);
 
 // SIGINT and SIGTERM are blocked in every thread (this runs before any other
 // thread starts) and taken by a watcher thread. The watcher is never joined:
@@ -196,12 +199,12 @@ class SignalWatcher {
   }
   // Says the run was interrupted, once, whichever of the run's own end and
   // the forced stop comes first.
-  void say_interrupted() {
+  void say_interrupted(const char* what = "no output was written (outputs are replaced all at once or not at all)") {
     if (said_.exchange(true)) return;
     const int sig = received_.load();
     const std::string* name = name_.load();
-    std::fprintf(stderr, "%s: interrupted by %s; no output was written (outputs are replaced all at once or not at all)\n",
-                 name ? name->c_str() : "vyre-tools", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    std::fprintf(stderr, "%s: interrupted by %s; %s\n", name ? name->c_str() : "vyre-tools",
+                 sig == SIGINT ? "SIGINT" : "SIGTERM", what);
     std::fflush(stderr);
   }
 
@@ -219,7 +222,34 @@ class SignalWatcher {
       const timespec wait{0, static_cast<long>(left)};
       if (sigtimedwait(&set_, &info, &wait) > 0) break;
     }
-    say_interrupted();
+    // Outputs decide what the forced stop may do (vyre::CommitPhase): before
+    // any is written it ends the run; while files are put in place it waits,
+    // and the run ends with its own status; while a stream is written
+    // (a FIFO without a reader) it ends the run, saying so; after a commit
+    // the run has another second to end by itself.
+    auto done_since = std::chrono::steady_clock::time_point::max();
+    for (;;) {
+      const CommitPhase phase = claim_forced_stop();
+      if (phase == CommitPhase::None) {
+        say_interrupted();
+        break;
+      }
+      if (phase == CommitPhase::Streams) {
+        say_interrupted("the files were already replaced; the stream being written is incomplete");
+        break;
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (phase == CommitPhase::Done) {
+        done_since = std::min(done_since, now);
+        if (now - done_since > kAfterCommit) {
+          say_interrupted("outputs written before the signal were kept");
+          break;
+        }
+      } else {
+        done_since = std::chrono::steady_clock::time_point::max();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     sigval value{};
     value.sival_int = kExitSignalBase + received_.load();
     pthread_sigqueue(main_, force_signal(), value);

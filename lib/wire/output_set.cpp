@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <climits>
@@ -137,6 +138,22 @@ class UniqueFd {
   int fd_;
 };
 
+std::atomic<int>& phase_word() {
+  static std::atomic<int> phase{static_cast<int>(CommitPhase::None)};
+  static_assert(std::atomic<int>::is_always_lock_free);
+  return phase;
+}
+
+// Moves None or Done to `to`; false when a forced stop was claimed.
+bool enter_phase(CommitPhase to, CommitPhase& was) {
+  int current = phase_word().load();
+  do {
+    if (current == static_cast<int>(CommitPhase::Forced)) return false;
+  } while (!phase_word().compare_exchange_weak(current, static_cast<int>(to)));
+  was = static_cast<CommitPhase>(current);
+  return true;
+}
+
 mode_t new_file_mode() {
   const mode_t mask = ::umask(0);
   ::umask(mask);
@@ -144,6 +161,14 @@ mode_t new_file_mode() {
 }
 
 }  // namespace
+
+CommitPhase commit_phase() noexcept { return static_cast<CommitPhase>(phase_word().load()); }
+
+CommitPhase claim_forced_stop() noexcept {
+  int expected = static_cast<int>(CommitPhase::None);
+  if (phase_word().compare_exchange_strong(expected, static_cast<int>(CommitPhase::Forced))) return CommitPhase::None;
+  return static_cast<CommitPhase>(expected);
+}
 
 struct OutputSet::Output {
   enum class How { Descriptor, Stream, Socket, Replace, InPlace };
@@ -301,10 +326,13 @@ void OutputSet::commit_files() {
       }
     }
     for (const Output& o : outputs_) {
-      if (o.how != Output::How::Replace) continue;
+      if (o.how != Output::How::Replace && o.how != Output::How::InPlace) continue;
       const std::string dir = parent_of(o.target);
       std::string tmp = dir + "/." + fs::path(o.target).filename().string() + ".tmp.XXXXXX";
       UniqueFd fd(::mkstemp(tmp.data()));
+      // A hard-linked file in a directory this process cannot add to is
+      // rewritten without the trial.
+      if (!fd.ok() && o.how == Output::How::InPlace) continue;
       if (!fd.ok())
         throw Error::io(o.path, "cannot create a temporary file in " + dir + ": " + errno_text(errno),
                         "check that the directory is writable");
@@ -323,20 +351,29 @@ void OutputSet::commit_files() {
       // dispatch (5 outputs: 36 ms on ext4).
       fd.close(o.path);
     }
-    // Hard-linked files are rewritten in place: the one step that is not
-    // atomic, so it goes before the renames, while failing still replaces
-    // nothing else.
+    // Hard-linked files are rewritten in place, so that the links keep
+    // sharing them: the one step that is not atomic, so it goes before the
+    // renames, while failing still replaces nothing else. Their temporaries
+    // above proved that the bytes fit (disk space, file-size limit); the
+    // rewrite overwrites, then cuts, so the file is never empty in between.
     for (const Output& o : outputs_) {
       if (o.how != Output::How::InPlace) continue;
-      UniqueFd fd(::open(o.target.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+      UniqueFd fd(::open(o.target.c_str(), O_WRONLY | O_CLOEXEC));
       if (!fd.ok()) throw Error::io(o.path, "cannot open: " + errno_text(errno), "check the file's permissions");
       write_all(fd.get(), o.bytes.data(), o.bytes.size(), o.path);
+      if (::ftruncate(fd.get(), static_cast<off_t>(o.bytes.size())) != 0)
+        throw Error::io(o.path, "cannot set its size: " + errno_text(errno), "check the filesystem");
       fd.close(o.path);
     }
-    for (; renamed < temps.size(); ++renamed)
+    for (; renamed < temps.size(); ++renamed) {
+      if (temps[renamed].output->how == Output::How::InPlace) {
+        ::unlink(temps[renamed].path.c_str());
+        continue;
+      }
       if (::rename(temps[renamed].path.c_str(), temps[renamed].output->target.c_str()) != 0)
         throw Error::io(temps[renamed].output->path, "rename into place failed: " + errno_text(errno),
                         "check that the path is not a directory and is writable");
+    }
   } catch (...) {
     for (size_t i = renamed; i < temps.size(); ++i) ::unlink(temps[i].path.c_str());
     for (auto it = created.rbegin(); it != created.rend(); ++it) ::rmdir(it->c_str());
@@ -347,14 +384,27 @@ void OutputSet::commit_files() {
 void OutputSet::commit(std::stop_token stop) {
   for (const Output& o : outputs_)
     if (!o.has_data) throw std::logic_error("output " + o.option + " was declared but given no bytes");
+  // A signal that comes once the files are being put in place lets the
+  // command finish (the signal watcher waits for the Files phase to end);
+  // one that came before writes nothing.
+  CommitPhase was = CommitPhase::None;
   {
     SignalHold hold;
     // Checked with signals held: a stop that comes later finds every file
     // either old or new.
-    if (stop.stop_requested())
+    if (stop.stop_requested() || !enter_phase(CommitPhase::Files, was))
       throw Error::io("outputs", "not written: the command was stopped", "run the command again");
-    commit_files();
+    try {
+      commit_files();
+    } catch (...) {
+      phase_word().store(static_cast<int>(was));
+      throw;
+    }
+    phase_word().store(static_cast<int>(CommitPhase::Streams));
   }
+  struct MarkDone {
+    ~MarkDone() { phase_word().store(static_cast<int>(CommitPhase::Done)); }
+  } mark_done;
   for (const Output& o : outputs_) {
     switch (o.how) {
       case Output::How::Descriptor:

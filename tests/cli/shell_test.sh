@@ -145,6 +145,28 @@ run bash -c "ulimit -f 8; '$VYRE' dispatch --backend reference --ring-spec '$WOR
 if [[ $status -eq 3 && ! -e "$WORK/new-od" && ! -e "$WORK/r2.json" ]]; then pass
 else fail "failed --out-dir left behind: exit $status, $(ls -A "$WORK/new-od" 2>&1)"; fi
 
+# A signal that meets the final write either stops the run (128 + N, the old
+# output kept) or lets it finish (exit 0, the new output): never a 143 with
+# the output replaced. Signals at many moments around the commit of a
+# 40 MB output.
+head -c 40000000 /dev/urandom > "$WORK/big.bin"
+"$GRAFOS" run-tasklet sort --input "$WORK/big.bin" -o "$WORK/sorted.bin"
+mixed=""
+for delay in 0.05 0.1 0.15 0.2 0.25 0.3 0.35 0.4 0.5 0.6; do
+  printf old > "$WORK/o.bin"
+  "$GRAFOS" run-tasklet sort --input "$WORK/big.bin" -o "$WORK/o.bin" 2>/dev/null &
+  pid=$!
+  sleep "$delay"
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid"
+  code=$?
+  if [[ $code -eq 143 ]] && [[ $(cat "$WORK/o.bin") == old ]]; then :
+  elif [[ $code -eq 0 ]] && cmp -s "$WORK/o.bin" "$WORK/sorted.bin"; then :
+  else mixed+=" $delay:exit-$code:$(stat -c %s "$WORK/o.bin")"; fi
+done
+if [[ -z $mixed ]]; then pass; else fail "a signal around the commit gave mixed results:$mixed"; fi
+rm -f "$WORK/big.bin" "$WORK/sorted.bin" "$WORK/o.bin"
+
 # --- stdin and stdout are not shared ---------------------------------------
 expect_fail "two stdin inputs" 1 "--ring and --control both read stdin" \
   "$VYRE" dispatch --ring - --control - --backend reference

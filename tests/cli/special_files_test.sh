@@ -124,6 +124,14 @@ ln "$WORK/hard-a.bin" "$WORK/hard-b.bin"
 expect_ok "-o hard-linked file" "$VYRE" encode-ring "$SPEC" -o hard-a.bin
 if cmp -s "$WORK/hard-b.bin" "$WORK/expected.bin" && [[ $(stat -c %h "$WORK/hard-a.bin") -eq 2 ]]; then pass
 else fail "hard link: $(stat -c '%h %s' "$WORK/hard-a.bin" "$WORK/hard-b.bin")"; fi
+# A hard-linked file that cannot take the new bytes (a file-size limit) keeps
+# its old bytes: the new ones go to a temporary first.
+cp "$WORK/expected.bin" "$WORK/hard-a.bin"
+"$PY" "$SRC/bench/make_ring_spec.py" 4096 "$WORK/spec4k.json"
+expect_fail "-o hard-linked file over the file-size limit" 3 "File too large" \
+  bash -c "ulimit -f 2; exec '$VYRE' encode-ring spec4k.json -o hard-a.bin"
+if cmp -s "$WORK/hard-b.bin" "$WORK/expected.bin" && [[ -z $(ls -A "$WORK" | grep '\.tmp\.') ]]; then pass
+else fail "hard link over the limit: $(stat -c '%h %s' "$WORK/hard-a.bin" "$WORK/hard-b.bin"); $(ls -A "$WORK")"; fi
 printf old > "$WORK/private.bin"
 chmod 600 "$WORK/private.bin"
 expect_ok "-o 0600 file" "$VYRE" encode-ring "$SPEC" -o private.bin

@@ -19,7 +19,10 @@
 //   or removed in /dev.
 // - Every file is written to its temporary before any is renamed, with
 //   signals held, so an error or a signal leaves each old file as it was;
-//   streams are written after the files.
+//   a hard-linked file is rewritten in place only once its new bytes were
+//   written in full to a temporary beside it (a full disk or a file-size
+//   limit fails there, before the old bytes are touched); streams are
+//   written after the files.
 #pragma once
 
 #include <cstdint>
@@ -65,6 +68,22 @@ class OutputSet {
   std::vector<Output> outputs_;
   std::vector<Directory> directories_;
 };
+
+// Where this process stands in putting its outputs in place, for the signal
+// watcher of a tool (vyre::cli::run_tool), which must not end the process
+// half-way: process-wide, as signals are, and lock-free, so that it can be
+// read anywhere.
+enum class CommitPhase {
+  None,     // nothing written yet
+  Files,    // files are being written to temporaries and renamed: let it end
+  Streams,  // the files are in place; devices, FIFOs and stdout are written
+  Done,     // every output of a commit is written
+  Forced,   // a forced stop was claimed: no commit starts any more
+};
+CommitPhase commit_phase() noexcept;
+// Claims the forced stop when nothing has been written (None becomes Forced,
+// and a commit that starts later writes nothing); returns the phase found.
+CommitPhase claim_forced_stop() noexcept;
 
 // Writes one output: add, set and commit in one call.
 void write_output(const std::string& path, std::span<const uint8_t> data, OutputKind kind, std::string option = "-o",
