@@ -82,6 +82,11 @@ uint64_t parse_size(const std::string& text, const std::string& option) {
   return value * mult;
 }
 
+CLI::Validator non_empty() {
+  return CLI::Validator([](std::string& text) -> std::string { return text.empty() ? "the value is empty" : ""; }, "",
+                        "");
+}
+
 CLI::Validator whole_number(uint64_t lo, uint64_t hi) {
   const std::string range = "a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
   return CLI::Validator(
@@ -276,6 +281,11 @@ std::string parse_error_text(const CLI::ParseError& e, const std::string& who) {
     if (auto eq = what.find(" = "); eq != std::string::npos)
       what = what.substr(0, eq) + " " + what.substr(eq + 3) + " is not a value of the option's type";
   }
+  // CLI11's "--observables excludes " with a hidden former name (unnamed).
+  if (what.ends_with(" excludes") && what.starts_with("-")) {
+    const std::string name = what.substr(0, what.size() - 9);
+    return name + " and its former name were both given. Fix: pass only " + name;
+  }
   // CLI11's "--ring excludes --ring-spec".
   if (const auto ex = what.find(" excludes "); ex != std::string::npos && what.starts_with("-"))
     return what.substr(0, ex) + " and " + what.substr(ex + 10) + " cannot be given together. Fix: pass one of them";
@@ -292,10 +302,11 @@ int run_tool_impl(SignalWatcher& signals, const std::string& tool, const std::st
     CLI::App* cmd = app.add_subcommand(row.name, row.summary);
     runners.emplace_back(cmd, row.setup(*cmd));
   }
-  std::string shell;
+  std::string shell, completion_output = "-";
   CLI::App* completion =
       app.add_subcommand("completion", "Print a bash or zsh completion script: source <(" + tool + " completion bash)");
   completion->add_option("SHELL", shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
+  add_output_option(*completion, completion_output);
   const Subcommand* chosen = nullptr;
   std::string who = tool;
   if (argc > 1 && argv[1][0] != '-') {
@@ -322,7 +333,12 @@ int run_tool_impl(SignalWatcher& signals, const std::string& tool, const std::st
     return chosen ? chosen->usage_exit : kExitUsage;
   }
   if (completion->parsed()) {
-    std::cout << completion_script(app, tool, shell);
+    try {
+      write_output(completion_output, completion_script(app, tool, shell), OutputKind::Text);
+    } catch (const Error& e) {
+      std::cerr << who << ": error: " << e.what() << "\n";
+      return e.exit_code();
+    }
     return kExitOk;
   }
   for (size_t index = 0; index < runners.size(); ++index) {
@@ -366,8 +382,15 @@ int run_tool_impl(SignalWatcher& signals, const std::string& tool, const std::st
 void run_tool(const std::string& tool, const std::string& description, const std::vector<Subcommand>& table, int argc,
               char** argv, ErrorExitCode extra) {
   SignalWatcher signals;
-  const int code = run_tool_impl(signals, tool, description, table, argc, argv, extra);
+  int code = run_tool_impl(signals, tool, description, table, argc, argv, extra);
+  // What went through std::cout (--help, --version, completion scripts):
+  // a full disk or a closed stdout is an error, as for every other output.
   std::cout.flush();
+  if (std::cout.fail() && code == kExitOk) {
+    std::fprintf(stderr, "%s: error: <stdout>: write failed. Fix: check free disk space, or where stdout goes\n",
+                 tool.c_str());
+    code = kExitIo;
+  }
   std::cerr.flush();
   std::fflush(nullptr);
   std::_Exit(code);

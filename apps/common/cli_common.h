@@ -89,6 +89,9 @@ uint64_t parse_size(const std::string& text, const std::string& option);
 // bad value names the accepted range ("--tenants 4294967296: not a whole
 // number from 0 to 32") instead of "Could not convert".
 CLI::Validator whole_number(uint64_t lo, uint64_t hi);
+// Refuses an empty value (--slots ''), which would otherwise read as the
+// option left out.
+CLI::Validator non_empty();
 // Seconds: a finite number greater than 0 ("nan" and "inf" are refused).
 CLI::Validator positive_seconds();
 
@@ -121,14 +124,15 @@ void write_binary_output(const std::string& path, const std::function<Bytes()>& 
 
 // An option's former name, still accepted so that scripts keep working, but
 // left out of --help and of the shell completions (group ""). Both names
-// set the same value; given both, the later one wins, as a repeated option.
+// set the same value, so giving both is an error, as a repeated option is.
 // `check` is the primary's validator: CLI11 names no hidden option in its
 // messages, so its errors name `name` themselves.
 template <typename T>
-CLI::Option* add_hidden_alias(CLI::App& cmd, const std::string& name, T& target, const CLI::Option* primary,
+CLI::Option* add_hidden_alias(CLI::App& cmd, const std::string& name, T& target, CLI::Option* primary,
                               CLI::Validator check = CLI::Validator()) {
   auto* alias = cmd.add_option(name, target, "Former name of " + primary->get_name());
   alias->group("");
+  alias->excludes(primary);
   alias->check(CLI::Validator(
       [check, name](std::string& text) mutable {
         const std::string why = check(text);

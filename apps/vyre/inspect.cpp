@@ -1,5 +1,6 @@
 #include "subcommands.h"
 #include "vyre/buffer_views.h"
+#include "vyre/debug_log.h"
 #include "vyre/file_io.h"
 #include "vyre/slot_map.h"
 
@@ -24,14 +25,16 @@ Runner setup_inspect(CLI::App& cmd) {
                "Print counts of the selected slots by status, opcode and tenant (rings and IO queues; "
                "schemas/inspect-summary.schema.json with --json)");
   cmd.add_flag("--all", s.all, "Include EMPTY ring and IO slots");
-  cmd.add_option("--slots", s.slots, "Only slots A:B (half-open; a negative bound counts from the end, e.g. -100:)");
+  cmd.add_option("--slots", s.slots, "Only slots A:B (half-open; a negative bound counts from the end, e.g. -100:)")
+      ->check(non_empty());
   cmd.add_option("--status", s.statuses, "Only slots of these statuses: FAULT, DONE, ... or numbers (comma-separate)")
       ->delimiter(',');
   cmd.add_option("--opcode", s.opcodes,
                  "Only slots of these opcodes: STORE_U32, ... or numbers; IO queues: READ, WRITE, FENCE (comma-separate)")
       ->delimiter(',');
   cmd.add_option("--tenant", s.tenant, "Only ring slots of this tenant")->check(whole_number(0, UINT32_MAX));
-  cmd.add_option("--records", s.records, "Only records A:B of a debug or replay log (half-open; negative from the end)");
+  cmd.add_option("--records", s.records, "Only records A:B of a debug or replay log (half-open; negative from the end)")
+      ->check(non_empty());
   cmd.add_option("--svg", o->svg,
                  "Write a picture of a ring or IO queue here: slots coloured by status, faults marked, a legend with "
                  "the counts (binned above 65,536 slots); nothing else is printed unless -o, --json, --json-lines or "
@@ -75,6 +78,12 @@ Runner setup_inspect(CLI::App& cmd) {
       throw in_file(e, o->file);
     }
     outputs.commit(stop);
+    // As decode-debug says it: the record lines stay clean for pipelines.
+    if (kind.kind == BufferKind::DebugLog && listing && !o->json && !o->json_lines)
+      if (const DebugLogView log = decode_debug_log(bytes); log.dropped > 0)
+        print_note("vyre inspect", name + ": log overflowed: " + std::to_string(log.dropped) +
+                                       " record(s) dropped after the " + std::to_string(log.capacity_records) +
+                                       "-record capacity");
     return kExitOk;
   };
 }

@@ -25,7 +25,8 @@ Runner setup_replay(CLI::App& cmd) {
                     "timestamp: each `vyre dispatch --record` run)");
   cmd.add_option("--compare", r.compare,
                  "Replay on this backend too and compare the streams: reference, opencl, opencl:DEVICE, or a stream "
-                 "file written by vyre replay --json");
+                 "file written by vyre replay --json")
+      ->check(non_empty());
   add_dispatch_flags(cmd, r.inputs, false);
   cmd.add_option("--tenants", r.tenants, "Authorized tenants of the default control")
       ->check(whole_number(0, 32))
@@ -42,9 +43,10 @@ Runner setup_replay(CLI::App& cmd) {
   return [o](std::stop_token stop) {
     apply_server_environment(o->request.inputs, false);
     OutputSet outputs;
-    const size_t main = outputs.add(o->output, OutputKind::Text, "-o");
+    // The directory first: -o may name a file inside it, to be created.
     std::optional<BufferDirectory> out_dir;
     if (!o->out_dir.empty()) out_dir.emplace(outputs, o->out_dir, "--out-dir");
+    const size_t main = outputs.add(o->output, OutputKind::Text, "-o");
 
     std::optional<Progress> progress;
     const ReplayOutcome out = run_replay_request(

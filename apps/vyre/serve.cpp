@@ -13,7 +13,7 @@ Runner setup_serve(CLI::App& cmd) {
     uint32_t idle_exit = 0;
   };
   auto o = std::make_shared<Options>();
-  cmd.add_option("--socket", o->socket, "Unix socket to listen on (created owner-only)")->required();
+  cmd.add_option("--socket", o->socket, "Unix socket to listen on (created owner-only)")->required()->check(non_empty());
   add_device_option(cmd, o->device.device_selector);
   cmd.add_option("--workgroup-size", o->device.workgroup_size, "Work-items per group for every dispatch")
       ->check(whole_number(1, 1u << 16));

@@ -150,7 +150,8 @@ OpenClTasklet::OpenClTasklet(const std::string& source, const std::string& name,
       throw TaskletError(TaskletErrorKind::InvalidConfig,
                          "invalid tasklet configuration: --local-size " + std::to_string(local) +
                              " must be a power of two no larger than " + std::to_string(limit) + " on " +
-                             s_->dev.info.name);
+                             s_->dev.info.name + ". Fix: pass a power of two up to " + std::to_string(limit) +
+                             ", or leave --local-size out");
     s_->local = local;
   } catch (const cl::Error& e) {
     throw device_error(name + ": OpenCL " + vyre::describe_cl_error(e));
@@ -247,7 +248,7 @@ OpenClTaskletRun OpenClTasklet::run(const TaskletConfig& config, std::span<const
     }
     auto check_cancel = [&] {
       if (config.cancel.stop_requested()) throw Cancelled("the cancel token was triggered");
-      if (config.deadline && std::chrono::steady_clock::now() >= *config.deadline) throw Cancelled("the deadline passed");
+      if (config.deadline && std::chrono::steady_clock::now() >= *config.deadline) throw Cancelled("the deadline passed. Fix: raise --timeout, or leave it out");
     };
     auto launch = [&](cl::Kernel& k, uint32_t step, uint32_t groups) {
       k.setArg(10, static_cast<cl_uint>(step));

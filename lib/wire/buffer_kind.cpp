@@ -204,6 +204,18 @@ void check_buffer(BufferKind kind, ByteSpan bytes, std::string_view source) {
   }
 }
 
+void check_buffer_layout(BufferKind kind, ByteSpan bytes, std::string_view source) {
+  check_buffer(kind, bytes, source);
+  const Break b = content_rule_break(kind, bytes);
+  if (!b) return;
+  const std::vector<BufferKind> others = candidate_kinds(bytes);
+  throw Error::invalid_input(std::string(source) + ", byte offset " + std::to_string(b->offset),
+                             "read as " + kind_phrase(kind) + ", " + b->what +
+                                 (others.empty() ? "" : "; it looks like " + candidate_kinds_text(others)),
+                             "pass " + kind_phrase(kind) + " there (vyre inspect FILE tells a buffer's kind), or "
+                             "build one with " + std::string(buffer_kind_info(kind).builder));
+}
+
 std::optional<BufferRuleBreak> buffer_rule_break(BufferKind kind, ByteSpan bytes) {
   if (Break b = size_rule_break(kind, bytes)) return b;
   if (kind == BufferKind::Replay) {
@@ -253,6 +265,16 @@ BufferKind detect_buffer_kind(ByteSpan bytes, std::string_view source) {
 KindResolution resolve_buffer_kind(std::optional<BufferKind> given, ByteSpan bytes, std::string_view source) {
   if (!given) return {detect_buffer_kind(bytes, source), std::nullopt};
   const BufferKind kind = *given;
+  // A file without the magic is no replay log at all: say what it looks
+  // like rather than how a damaged log could be regenerated.
+  if (kind == BufferKind::Replay && !starts_with_replay_magic(bytes)) {
+    const std::vector<BufferKind> others = candidate_kinds(bytes);
+    throw Error::invalid_input(std::string(source) + ", byte offset 0",
+                               "read as a replay log, it lacks the VRRL0001 magic" +
+                                   (others.empty() ? std::string() : "; it looks like " + candidate_kinds_text(others)),
+                               others.empty() ? std::string("check that it is a log vyre dispatch --record wrote")
+                                              : "pass " + kind_options(others) + ", or leave --kind out to detect it");
+  }
   check_buffer(kind, bytes, source);
   const Break b = content_rule_break(kind, bytes);
   if (!b) return {kind, std::nullopt};

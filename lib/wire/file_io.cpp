@@ -6,9 +6,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
+#include <vector>
 
 #include "vyre/error.h"
 
@@ -131,18 +135,55 @@ std::string read_text_input(const std::string& path) {
   return std::string(b.begin(), b.end());
 }
 
+std::optional<int> own_descriptor(std::string_view path) {
+  if (path == "/dev/stdin") return STDIN_FILENO;
+  if (path == "/dev/stdout") return STDOUT_FILENO;
+  if (path == "/dev/stderr") return STDERR_FILENO;
+  const std::string pid_prefix = "/proc/" + std::to_string(::getpid()) + "/fd/";
+  for (std::string_view prefix : {std::string_view("/dev/fd/"), std::string_view("/proc/self/fd/"),
+                                  std::string_view("/proc/thread-self/fd/"), std::string_view(pid_prefix)}) {
+    if (!path.starts_with(prefix)) continue;
+    const std::string_view digits = path.substr(prefix.size());
+    int fd = -1;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), fd);
+    if (ec == std::errc() && end == digits.data() + digits.size() && !digits.empty()) return fd;
+  }
+  return std::nullopt;
+}
+
+std::string follow_links(std::string path) {
+  for (int depth = 0; depth < 40; ++depth) {
+    if (own_descriptor(path)) return path;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
+    std::string target(PATH_MAX, '\0');
+    const ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+    if (n < 0) return path;
+    target.resize(static_cast<size_t>(n));
+    path = std::filesystem::path(target).is_absolute() ? target : (std::filesystem::path(path).parent_path() / target).string();
+  }
+  throw Error::io(path, "too many levels of symbolic links", "name the file itself");
+}
+
 void check_single_stdin(std::initializer_list<NamedInput> inputs) {
   check_single_stdin(std::span<const NamedInput>(inputs.begin(), inputs.size()));
 }
 
 void check_single_stdin(std::span<const NamedInput> inputs) {
-  const NamedInput* first = nullptr;
+  // "-", /dev/stdin, /proc/self/fd/0 and a link to them are one stream:
+  // two inputs reading it would split its bytes between them.
+  std::vector<std::pair<const NamedInput*, int>> streams;
   for (const auto& input : inputs) {
-    if (input.second != "-") continue;
-    if (first)
-      throw Error::usage(std::string(first->first) + " and " + std::string(input.first) + " both read stdin",
-                         "name a file for one of them");
-    first = &input;
+    const std::string path(input.second);
+    const std::optional<int> fd = path == "-" ? std::optional<int>(STDIN_FILENO) : own_descriptor(follow_links(path));
+    if (!fd) continue;
+    for (const auto& [first, other] : streams)
+      if (other == *fd)
+        throw Error::usage(std::string(first->first) + " and " + std::string(input.first) +
+                               (*fd == STDIN_FILENO ? std::string(" both read stdin")
+                                                    : " both read descriptor " + std::to_string(*fd)),
+                           "name a file for one of them");
+    streams.emplace_back(&input, *fd);
   }
 }
 

@@ -41,4 +41,12 @@ TEST_CASE("two inputs on stdin are refused, naming both") {
   CHECK_NOTHROW(check_single_stdin({{"A", "a.bin"}, {"B", "-"}}));
   CHECK_THROWS_WITH_AS(check_single_stdin({{"--ring", "-"}, {"--control", "c.bin"}, {"--io-queue", "-"}}),
                        "--ring and --io-queue both read stdin. Fix: name a file for one of them", Error);
+  // stdin under its other names is the same stream.
+  CHECK_THROWS_WITH_AS(check_single_stdin({{"A", "-"}, {"B", "/dev/stdin"}}),
+                       "A and B both read stdin. Fix: name a file for one of them", Error);
+  CHECK_THROWS_WITH_AS(check_single_stdin({{"A", "/proc/self/fd/0"}, {"B", "/dev/fd/0"}}),
+                       "A and B both read stdin. Fix: name a file for one of them", Error);
+  CHECK_THROWS_WITH_AS(check_single_stdin({{"A", "/dev/fd/7"}, {"B", "/proc/self/fd/7"}}),
+                       "A and B both read descriptor 7. Fix: name a file for one of them", Error);
+  CHECK_NOTHROW(check_single_stdin({{"A", "/dev/fd/7"}, {"B", "/dev/fd/8"}}));
 }

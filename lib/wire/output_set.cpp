@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "vyre/error.h"
+#include "vyre/file_io.h"
 
 namespace vyre {
 
@@ -28,46 +29,9 @@ namespace {
 
 std::string errno_text(int err) { return std::strerror(err); }
 
-// The descriptor a path names when it is one of the process's own:
-// /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N, /proc/<pid>/fd/N.
-// Opening such a path would reopen whatever the descriptor points at (and
-// truncate a file the shell opened for appending); writing the descriptor
-// is what the user meant.
-std::optional<int> own_descriptor(std::string_view path) {
-  if (path == "/dev/stdout") return STDOUT_FILENO;
-  if (path == "/dev/stderr") return STDERR_FILENO;
-  const std::string pid_prefix = "/proc/" + std::to_string(::getpid()) + "/fd/";
-  for (std::string_view prefix : {std::string_view("/dev/fd/"), std::string_view("/proc/self/fd/"),
-                                  std::string_view("/proc/thread-self/fd/"), std::string_view(pid_prefix)}) {
-    if (!path.starts_with(prefix)) continue;
-    const std::string_view digits = path.substr(prefix.size());
-    int fd = -1;
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), fd);
-    if (ec == std::errc() && end == digits.data() + digits.size() && !digits.empty()) return fd;
-  }
-  return std::nullopt;
-}
-
 std::string parent_of(const std::string& path) {
   const fs::path p(path);
   return p.has_parent_path() ? p.parent_path().string() : ".";
-}
-
-// Follows symlinks in the last component of `path` (the directories above
-// it are the kernel's business), as open() would, but stops at a path that
-// names one of the process's descriptors and at a path that does not exist.
-std::string follow_links(std::string path) {
-  for (int depth = 0; depth < 40; ++depth) {
-    if (own_descriptor(path)) return path;
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
-    std::string target(PATH_MAX, '\0');
-    const ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
-    if (n < 0) return path;
-    target.resize(static_cast<size_t>(n));
-    path = fs::path(target).is_absolute() ? target : (fs::path(parent_of(path)) / target).string();
-  }
-  throw Error::io(path, "too many levels of symbolic links", "point the output at a file");
 }
 
 std::string absolute_normal(const std::string& path) {

@@ -171,6 +171,13 @@ rm -f "$WORK/big.bin" "$WORK/sorted.bin" "$WORK/o.bin"
 expect_fail "two stdin inputs" 1 "--ring and --control both read stdin" \
   "$VYRE" dispatch --ring - --control - --backend reference
 expect_fail "diff of two stdins" 2 "A and B both read stdin" "$VYRE" diff - - --kind ring
+"$VYRE" encode-ring "$SPEC" -o "$WORK/stdin-ring.bin"
+expect_fail "stdin as - and /dev/stdin" 1 "--ring and --control both read stdin" \
+  bash -c "'$VYRE' dispatch --backend reference --ring - --control /dev/stdin < stdin-ring.bin"
+expect_fail "stdin as /proc/self/fd/0 and /dev/stdin, a pipe" 1 "--ring and --control both read stdin" \
+  bash -c "cat stdin-ring.bin | '$VYRE' dispatch --backend reference --ring /proc/self/fd/0 --control /dev/stdin"
+expect_fail "diff of - and /dev/stdin" 2 "A and B both read stdin" \
+  bash -c "'$VYRE' diff - /dev/stdin --kind ring < stdin-ring.bin"
 expect_fail "report and output on stdout" 1 "-o and --report both write to stdout" \
   bash -c "'$GRAFOS' run-tasklet sum --workers 2 --report - > /dev/null"
 expect_fail "bench table and plot on stdout" 1 "--plot and -o both write to stdout" \
@@ -250,6 +257,39 @@ printf 'x' > "$WORK/not-a-socket"
 expect_fail "serve on a path that is not a socket" 1 "not-a-socket exists and is not a socket" \
   "$VYRE" serve --socket not-a-socket
 if ! grep -q "listening" "$WORK/.err"; then pass; else fail "serve said it listens before it could: $(cat "$WORK/.err")"; fi
+
+# Found by a review: each of these was accepted or misleading before.
+printf '{"slot_count": 1, "slots": [{"opcode": "STORE_U32", "args": [1e3]}]}' > "$WORK/exp.json"
+expect_fail "an exponent in a spec" 2 "slots[0].args[0]: 1000.0 is written as a fraction or an exponent, not as an integer. Fix: write it as an integer, e.g. 1000" \
+  "$VYRE" encode-ring exp.json -o x.bin
+"$VYRE" encode-ring "$SPEC" -o "$WORK/kind-ring.bin"
+"$VYRE" encode-control -o "$WORK/kind-control.bin"
+expect_fail "a control buffer as the ring" 2 "kind-control.bin, byte offset 12: read as a ring" \
+  "$VYRE" dispatch --backend reference --ring kind-control.bin -o x.json
+if grep -q "it looks like a control buffer" "$WORK/.err"; then pass; else fail "no kind named: $(cat "$WORK/.err")"; fi
+expect_fail "a ring as the control buffer" 2 "word 2 (TENANT_BASE) is 0" \
+  "$VYRE" dispatch --backend reference --ring-spec "$SPEC" --control kind-ring.bin -o x.json
+expect_fail "a control buffer as the IO queue" 2 "read as an IO queue" \
+  "$VYRE" dispatch --backend reference --ring-spec "$SPEC" --io-queue kind-control.bin -o x.json
+expect_fail "a ring read as a replay log" 2 "read as a replay log, it lacks the VRRL0001 magic; it looks like a ring. Fix: pass --kind ring" \
+  "$VYRE" inspect kind-ring.bin --kind replay
+expect_fail "a former option name beside the new one" 1 "--observables and its former name were both given" \
+  "$VYRE" encode-control --observables 3 --observable 4 -o x.bin
+expect_fail "an empty --slots" 1 "--slots: the value is empty" "$VYRE" inspect kind-ring.bin --slots ''
+expect_fail "an empty --socket" 1 "--socket: the value is empty" "$VYRE" serve --socket ''
+expect_fail "fuel exhausted says the fix" 5 "Fix: raise the pool (--fuel)" \
+  "$GRAFOS" run-tasklet sum --workers 2 --input kind-ring.bin --fuel 0 -o x.bin
+head -c 16000000 /dev/zero > "$WORK/zeros.bin"
+expect_fail "a deadline says the fix" 6 "Fix: raise --timeout" \
+  "$GRAFOS" run-tasklet sort --workers 2 --input zeros.bin --timeout 1e-9 -o x.bin
+rm -f "$WORK/zeros.bin"
+expect_ok "completion -o" "$VYRE" completion bash -o completion.sh
+if grep -q "_vyre" "$WORK/completion.sh"; then pass; else fail "completion -o wrote no script"; fi
+expect_fail "--help to a closed stdout" 3 "<stdout>: write failed" bash -c "'$VYRE' --help >&-"
+"$VYRE" dispatch --backend reference --ring-spec "$SPEC" --record "$WORK/newdir.vrrl" -o /dev/null
+expect_ok "replay --out-dir NEW -o NEW/stream.txt" "$VYRE" replay newdir.vrrl --backend reference --out-dir fresh-dir \
+  -o fresh-dir/stream.txt
+if [[ -s "$WORK/fresh-dir/stream.txt" && -s "$WORK/fresh-dir/ring.bin" ]]; then pass; else fail "replay into a new directory"; fi
 
 # --- timings count from the inputs in memory ---------------------------------
 run bash -c "(sleep 1.5; cat '$SPEC') | '$VYRE' dispatch --backend reference --ring-spec - --report t.json"

@@ -75,7 +75,9 @@ class Cancelled : public TaskletError {
 class FuelExhausted : public TaskletError {
  public:
   FuelExhausted(std::string why, int64_t lane)
-      : TaskletError(TaskletErrorKind::FuelExhausted, "fuel exhausted: " + std::move(why), lane) {}
+      : TaskletError(TaskletErrorKind::FuelExhausted,
+                     "fuel exhausted: " + std::move(why) + ". Fix: raise the pool (--fuel) to cover the checkpoints",
+                     lane) {}
 };
 
 }  // namespace grafos

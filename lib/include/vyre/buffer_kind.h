@@ -41,6 +41,12 @@ struct BufferRuleBreak {
   std::string what;
 };
 
+// check_buffer, then the content rules below: for a buffer a command is
+// about to run (vyre dispatch's --ring, --control, --io-queue). A buffer
+// that breaks them is InvalidInput naming the rule, the offset and what the
+// file looks like instead.
+void check_buffer_layout(BufferKind kind, ByteSpan bytes, std::string_view source);
+
 // The layout rules of a kind: check_buffer's size rules, then what every
 // buffer of the kind that the encoders and the kernel make keeps:
 // - replay: the VRRL0001 header and live records (no other kind starts with

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -50,6 +51,17 @@ class InputBytes {
 using NamedInput = std::pair<std::string_view, std::string_view>;
 void check_single_stdin(std::span<const NamedInput> inputs);
 void check_single_stdin(std::initializer_list<NamedInput> inputs);
+
+// The descriptor of this process a path names (/dev/stdin, /dev/stdout,
+// /dev/stderr, /dev/fd/N, /proc/self/fd/N, /proc/<pid>/fd/N), if it names
+// one. Opening such a path would reopen whatever the descriptor points at
+// (and truncate a file the shell opened for appending); reading or writing
+// the descriptor is what the user meant.
+std::optional<int> own_descriptor(std::string_view path);
+// `path` with the symlinks of its last component followed, as open() would
+// (the directories above are the kernel's business), stopping at a path
+// that names one of the process's descriptors or does not exist.
+std::string follow_links(std::string path);
 
 // Human name of an input path for messages ("<stdin>" for "-").
 std::string display_name(const std::string& path);
