@@ -64,6 +64,7 @@ Runner setup_dispatch(CLI::App& cmd) {
                               : outputs.add(request.record, OutputKind::Binary, "--record");
 
     const DispatchOutcome outcome = run_dispatch_request(request, stop);
+    for (const std::string& note : outcome.notes) print_note("vyre dispatch", note);
 
     if (outcome.recorded) warn_about_recording(request.record, *outcome.recorded);
     if (out_dir) out_dir->set(outputs, outcome.result.buffers);

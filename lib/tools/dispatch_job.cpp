@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <tuple>
 
+#include "vyre/buffer_kind.h"
 #include "vyre/dispatch_report.h"
 #include "vyre/auto_server.h"
 #include "vyre/dispatch_server.h"
@@ -115,11 +117,18 @@ DispatchOutcome run_dispatch_request(const DispatchRequest& request, std::stop_t
   const auto started = std::chrono::steady_clock::now();
 
   DispatchOutcome out;
+  for (const auto& [path, kind, bytes] :
+       {std::tuple{in.ring, BufferKind::Ring, ByteSpan(buffers.get().ring)},
+        std::tuple{in.control, BufferKind::Control, ByteSpan(buffers.get().control)},
+        std::tuple{in.io_queue, BufferKind::IoQueue, ByteSpan(buffers.get().io_queue)}})
+    if (!path.empty())
+      if (auto note = kind_mismatch_note(kind, bytes, display_name(path))) out.notes.push_back(std::move(*note));
   if (!request.record.empty()) {
     const uint64_t capacity =
         request.record_capacity
             ? request.record_capacity
             : default_record_capacity(count_statuses(ByteSpan(buffers.get().ring)).by_status[protocol::slot::PUBLISHED]);
+    out.record_lock = std::make_unique<RecordLock>(request.record);
     out.log = load_or_create_log(request.record, capacity);
     out.recorded = record_published(*out.log, buffers.get().ring, buffers.get().control, wall_clock_ns());
   }

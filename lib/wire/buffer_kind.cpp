@@ -204,16 +204,16 @@ void check_buffer(BufferKind kind, ByteSpan bytes, std::string_view source) {
   }
 }
 
-void check_buffer_layout(BufferKind kind, ByteSpan bytes, std::string_view source) {
-  check_buffer(kind, bytes, source);
+std::optional<std::string> kind_mismatch_note(BufferKind kind, ByteSpan bytes, std::string_view source) {
+  if (size_rule_break(kind, bytes)) return std::nullopt;  // check_buffer's error
   const Break b = content_rule_break(kind, bytes);
-  if (!b) return;
-  const std::vector<BufferKind> others = candidate_kinds(bytes);
-  throw Error::invalid_input(std::string(source) + ", byte offset " + std::to_string(b->offset),
-                             "read as " + kind_phrase(kind) + ", " + b->what +
-                                 (others.empty() ? "" : "; it looks like " + candidate_kinds_text(others)),
-                             "pass " + kind_phrase(kind) + " there (vyre inspect FILE tells a buffer's kind), or "
-                             "build one with " + std::string(buffer_kind_info(kind).builder));
+  if (!b) return std::nullopt;
+  std::vector<BufferKind> others = candidate_kinds(bytes);
+  // A debug log has no content rules: nearly any bytes keep them.
+  std::erase(others, BufferKind::DebugLog);
+  if (others.empty()) return std::nullopt;
+  return std::string(source) + ", byte offset " + std::to_string(b->offset) + ": read as " + kind_phrase(kind) + ", " +
+         b->what + "; it looks like " + candidate_kinds_text(others) + " (check the option it was given to)";
 }
 
 std::optional<BufferRuleBreak> buffer_rule_break(BufferKind kind, ByteSpan bytes) {

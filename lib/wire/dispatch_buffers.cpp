@@ -31,12 +31,10 @@ DispatchBuffers default_dispatch_buffers(Bytes ring) {
 }
 
 void validate_dispatch_buffers(const DispatchBuffers& b, const BufferNames& names) {
-  // The layout rules too, not only the sizes: a control buffer given as the
-  // ring, or a ring as the control buffer, is refused, not run.
-  check_buffer_layout(BufferKind::Control, b.control, names.control);
-  check_buffer_layout(BufferKind::Ring, b.ring, names.ring);
-  check_buffer_layout(BufferKind::DebugLog, b.debug_log, names.debug_log);
-  check_buffer_layout(BufferKind::IoQueue, b.io_queue, names.io_queue);
+  check_buffer(BufferKind::Control, b.control, names.control);
+  check_buffer(BufferKind::Ring, b.ring, names.ring);
+  check_buffer(BufferKind::DebugLog, b.debug_log, names.debug_log);
+  check_buffer(BufferKind::IoQueue, b.io_queue, names.io_queue);
 }
 
 CheckedBuffers::CheckedBuffers(DispatchBuffers buffers, const BufferNames& names) : buffers_(std::move(buffers)) {

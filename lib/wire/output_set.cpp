@@ -141,8 +141,9 @@ struct OutputSet::Output {
   How how = How::Replace;
   int fd = -1;
   // What two outputs must not share: "fd:1", or the file's device and inode,
-  // or the absolute path of a file still to be created.
-  std::string identity;
+  // or the absolute path of a file still to be created; a descriptor open on
+  // a regular file also has the file's (`-o - > y` beside `--svg y`).
+  std::string identity, file_identity;
   bool exists = false;
   struct stat old {};
   std::string owned;
@@ -177,6 +178,9 @@ size_t OutputSet::add(const std::string& path, OutputKind kind, std::string opti
       throw Error::usage("refusing to write a binary buffer to a terminal (" + o.option + " " + path + ")",
                          "redirect it to a file or pipe, or pass " + o.option + " FILE");
     o.identity = "fd:" + std::to_string(o.fd);
+    struct stat st {};
+    if (::fstat(o.fd, &st) == 0 && S_ISREG(st.st_mode))
+      o.file_identity = "file:" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
   } else {
     struct stat st {};
     if (::stat(o.target.c_str(), &st) == 0) {
@@ -216,9 +220,15 @@ size_t OutputSet::add(const std::string& path, OutputKind kind, std::string opti
       if (!o.exists) o.identity = "new:" + dir_abs + "/" + fs::path(o.target).filename().string();
     }
   }
+  auto shares = [](const Output& a, const Output& b) {
+    for (const std::string* x : {&a.identity, &a.file_identity})
+      for (const std::string* y : {&b.identity, &b.file_identity})
+        if (!x->empty() && *x == *y) return true;
+    return false;
+  };
   for (const Output& other : outputs_) {
-    if (o.identity.empty() || other.identity != o.identity) continue;
-    if (o.how == Output::How::Descriptor && o.fd == STDOUT_FILENO)
+    if (!shares(o, other)) continue;
+    if (o.how == Output::How::Descriptor && o.fd == STDOUT_FILENO && other.identity == o.identity)
       throw Error::usage(other.option + " and " + o.option + " both write to stdout",
                          "send one of them to a file, e.g. " + o.option + " FILE");
     throw Error::usage(other.option + " and " + o.option + " both name " + path,

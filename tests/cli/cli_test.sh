@@ -123,7 +123,7 @@ expect_fail "partial io slot" 2 "an IO queue of 36 bytes is not a whole number o
 expect_fail "oversized io queue" 2 "<stdin>, byte offset 2048: 65 slots, more than the kernel's IO poll window of 64" bash -c "head -c 2080 /dev/zero | '$VYRE' inspect - --kind io-queue"
 expect_fail "misaligned debug log" 2 "a debug log of 1029 bytes is not the cursor word and whole 16-byte PRINTF records" "$VYRE" inspect "$GOLDEN/debug_log_err_misaligned1029.bin" --kind debug-log
 expect_fail "empty debug log" 2 "debug_log_err_empty0.bin, byte offset 0: a debug log of 0 bytes lacks its cursor word" "$VYRE" decode-debug "$GOLDEN/debug_log_err_empty0.bin"
-expect_fail "wrong kind: ring as replay" 2 "header magic is not VRRL0001" "$VYRE" inspect "$E/example-ring.bin" --kind replay
+expect_fail "wrong kind: ring as replay" 2 "lacks the VRRL0001 magic; it looks like a ring" "$VYRE" inspect "$E/example-ring.bin" --kind replay
 expect_fail "wrong kind: debug log as ring" 2 "a ring of 1028 bytes is not a whole number of 64-byte slots" "$VYRE" inspect "$GOLDEN/debug_log_rec3.bin" --kind ring
 expect_fail "corrupt replay record" 2 "replay log, byte offset 96: record 1 has magic 0x12345678" "$VYRE" inspect "$TD/badrecord.vrrl" --kind replay
 expect_fail "truncated replay log" 2 "replay log is truncated: 200 bytes, capacity 4 needs 288" bash -c "head -c 200 '$TD/wrapped.vrrl' | '$VYRE' inspect - --kind replay"

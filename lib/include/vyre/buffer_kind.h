@@ -41,11 +41,14 @@ struct BufferRuleBreak {
   std::string what;
 };
 
-// check_buffer, then the content rules below: for a buffer a command is
-// about to run (vyre dispatch's --ring, --control, --io-queue). A buffer
-// that breaks them is InvalidInput naming the rule, the offset and what the
-// file looks like instead.
-void check_buffer_layout(BufferKind kind, ByteSpan bytes, std::string_view source);
+// For a buffer a command is about to run as `kind` (vyre dispatch's --ring,
+// --control, --io-queue): a note when it breaks the kind's content rules
+// below and keeps those of a control buffer, ring, IO queue or replay log
+// instead (a control buffer given as the ring), naming the rule, the
+// offset and what it looks like. Not an error: a dispatch's own stores may
+// break a rule of a buffer it carries (the priority offsets are control
+// words), and the kernel bound-checks whatever a buffer holds.
+std::optional<std::string> kind_mismatch_note(BufferKind kind, ByteSpan bytes, std::string_view source);
 
 // The layout rules of a kind: check_buffer's size rules, then what every
 // buffer of the kind that the encoders and the kernel make keeps:

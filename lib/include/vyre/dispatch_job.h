@@ -9,9 +9,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -72,6 +74,10 @@ struct DispatchOutcome {
   // With `record`: the log with this dispatch's published slots appended.
   std::optional<ReplayLog> log;
   std::optional<RecordSummary> recorded;
+  // Held until the outcome is gone, after the caller wrote the log back.
+  std::unique_ptr<RecordLock> record_lock;
+  // For stderr: input files that look like another kind of buffer.
+  std::vector<std::string> notes;
 };
 
 // `vyre dispatch`: the inputs read and checked once, the published slots

@@ -43,6 +43,21 @@ RecordSummary record_published(ReplayLog& log, ByteSpan ring, ByteSpan control, 
 // capacity kept), else a new one of `capacity` records.
 ReplayLog load_or_create_log(const std::string& path, uint64_t capacity);
 
+// Held from reading a log to writing it back, so that concurrent recordings
+// into one log wait for each other instead of losing records: an exclusive
+// flock on the log's directory (the log itself is replaced by rename, so
+// its inode cannot carry the lock). Released when destroyed.
+class RecordLock {
+ public:
+  explicit RecordLock(const std::string& log_path);
+  ~RecordLock();
+  RecordLock(const RecordLock&) = delete;
+  RecordLock& operator=(const RecordLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 // The capacity of a new log when none is asked for, sized to what is
 // recorded: twice the slots the first dispatch publishes (room for a second
 // dispatch like it before the log wraps), rounded up to a power of two, at
