@@ -39,10 +39,10 @@ const std::vector<BuiltinTasklet>& builtin_tasklets() {
        "pass n little-endian u32 keys then n u32 values (an even number of words, a multiple of 8 bytes)",
        8 * kMaxKeys, sort_sizes, whole_pairs, sort_pairs_host},
       {"prefix-sum", "u32 LE words -> inclusive prefix sums (mod 2^32)", "prefix_sum.cl", "", 4, kWords, kWordsRule,
-       UINT64_MAX, prefix_sum_sizes, whole_words, prefix_sum_host},
+       UINT64_MAX, prefix_sum_sizes, whole_words, prefix_sum_host, 2},
       {"exclusive-prefix-sum", "u32 LE words -> exclusive prefix sums (mod 2^32), starting at 0", "prefix_sum.cl",
        "#define GRAFOS_EXCLUSIVE_SCAN 1\n", 4, kWords, kWordsRule, UINT64_MAX, prefix_sum_sizes, whole_words,
-       exclusive_prefix_sum_host},
+       exclusive_prefix_sum_host, 2},
   };
   return all;
 }

@@ -76,6 +76,12 @@ if "$PY" -c "
 import json, os, sys
 h, o = (json.load(open('$WORK/default-%s.json' % x))['workers'] for x in ('host', 'opencl'))
 sys.exit(not (h == os.cpu_count() + 1 and o >= 2))"; then pass; else fail "default workers: $(cat "$WORK"/default-*.json)"; fi
+# The prefix sums run two host lanes a hardware thread.
+expect_ok "prefix-sum default workers" "$GRAFOS" run-tasklet prefix-sum --input pairs.bin --output ps.bin --report ps.json
+if "$PY" -c "
+import json, os, sys
+sys.exit(json.load(open('$WORK/ps.json'))['workers'] != 2 * os.cpu_count() + 1)"; then pass
+else fail "prefix-sum default workers: $(cat "$WORK/ps.json")"; fi
 expect_ok "run-tasklet --help names the default" "$GRAFOS" run-tasklet --help
 if grep -q "hardware threads + 1" "$WORK/.out"; then pass; else fail "--help lacks the default workers rule"; fi
 
