@@ -43,9 +43,7 @@ Runner setup_decode_debug(CLI::App& cmd) {
       outputs.set(main, debug_log_text(view, table));
       outputs.commit(stop);
       // Notes go to stderr so the record lines stay clean for pipelines.
-      if (view.dropped > 0)
-        std::cerr << "vyre decode-debug: note: " << display_name(o->file) << ": log overflowed: " << view.dropped
-                  << " record(s) dropped after the " << view.capacity_records << "-record capacity\n";
+      if (auto note = debug_log_overflow_note(view, display_name(o->file))) print_note("vyre decode-debug", *note);
       if (view.partial_record)
         std::cerr << "vyre decode-debug: note: " << display_name(o->file) << ": cursor " << view.cursor
                   << " is not a multiple of 4 words; the trailing partial record was skipped\n";

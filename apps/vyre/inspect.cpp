@@ -1,6 +1,6 @@
 #include "subcommands.h"
 #include "vyre/buffer_views.h"
-#include "vyre/debug_log.h"
+#include "vyre/views.h"
 #include "vyre/file_io.h"
 #include "vyre/slot_map.h"
 
@@ -80,10 +80,7 @@ Runner setup_inspect(CLI::App& cmd) {
     outputs.commit(stop);
     // As decode-debug says it: the record lines stay clean for pipelines.
     if (kind.kind == BufferKind::DebugLog && listing && !o->json && !o->json_lines)
-      if (const DebugLogView log = decode_debug_log(bytes); log.dropped > 0)
-        print_note("vyre inspect", name + ": log overflowed: " + std::to_string(log.dropped) +
-                                       " record(s) dropped after the " + std::to_string(log.capacity_records) +
-                                       "-record capacity");
+      if (auto note = debug_log_overflow_note(decode_debug_log(bytes), name)) print_note("vyre inspect", *note);
     return kExitOk;
   };
 }

@@ -116,6 +116,12 @@ std::string debug_log_text(const DebugLogView& log, const FormatTable* formats, 
   return out;
 }
 
+std::optional<std::string> debug_log_overflow_note(const DebugLogView& log, std::string_view source) {
+  if (log.dropped == 0) return std::nullopt;
+  return std::string(source) + ": log overflowed: " + std::to_string(log.dropped) + " record(s) dropped after the " +
+         std::to_string(log.capacity_records) + "-record capacity";
+}
+
 std::string io_queue_text(const IoQueueView& q, std::span<const uint32_t> slots) {
   std::string out;
   appendf(out, "io-queue: %zu slots (%llu bytes)\n", q.slots.size(), static_cast<unsigned long long>(q.byte_len));

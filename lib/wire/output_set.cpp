@@ -118,6 +118,11 @@ bool enter_phase(CommitPhase to, CommitPhase& was) {
   return true;
 }
 
+// What two outputs naming one existing file share: its device and inode.
+std::string file_identity(const struct stat& st) {
+  return "file:" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+}
+
 mode_t new_file_mode() {
   const mode_t mask = ::umask(0);
   ::umask(mask);
@@ -125,8 +130,6 @@ mode_t new_file_mode() {
 }
 
 }  // namespace
-
-CommitPhase commit_phase() noexcept { return static_cast<CommitPhase>(phase_word().load()); }
 
 CommitPhase claim_forced_stop() noexcept {
   int expected = static_cast<int>(CommitPhase::None);
@@ -180,7 +183,7 @@ size_t OutputSet::add(const std::string& path, OutputKind kind, std::string opti
     o.identity = "fd:" + std::to_string(o.fd);
     struct stat st {};
     if (::fstat(o.fd, &st) == 0 && S_ISREG(st.st_mode))
-      o.file_identity = "file:" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+      o.file_identity = file_identity(st);
   } else {
     struct stat st {};
     if (::stat(o.target.c_str(), &st) == 0) {
@@ -194,7 +197,7 @@ size_t OutputSet::add(const std::string& path, OutputKind kind, std::string opti
         o.how = Output::How::Socket;
       } else {
         o.how = st.st_nlink > 1 ? Output::How::InPlace : Output::How::Replace;
-        o.identity = "file:" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+        o.identity = file_identity(st);
         if (::access(o.target.c_str(), W_OK) != 0)
           throw Error::io(path, "cannot replace: " + errno_text(errno), "check the file's permissions");
       }

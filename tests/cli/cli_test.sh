@@ -92,6 +92,13 @@ if "$PY" -c "import json,sys; d=json.load(open('$WORK/.out')); sys.exit(not (d['
 then pass; else fail "overflowed log: expected 64 records and 1 dropped"; fi
 expect_ok "decode-debug overflow note" "$VYRE" decode-debug "$GOLDEN/debug_log_err_cursor260.bin"
 if grep -q "1 record(s) dropped" "$WORK/.err"; then pass; else fail "overflow note missing"; fi
+# decode-debug and inspect say the same of an overflowed log, on stderr.
+expect_ok "decode-debug overflowed log, text" "$VYRE" decode-debug "$GOLDEN/debug_log_err_cursor260.bin"
+if grep -qF "vyre decode-debug: note: $GOLDEN/debug_log_err_cursor260.bin: log overflowed: 1 record(s) dropped after the 64-record capacity" "$WORK/.err"
+then pass; else fail "decode-debug overflow note: $(cat "$WORK/.err")"; fi
+expect_ok "inspect overflowed log, text" "$VYRE" inspect "$GOLDEN/debug_log_err_cursor260.bin" --kind debug-log
+if grep -qF "vyre inspect: note: $GOLDEN/debug_log_err_cursor260.bin: log overflowed: 1 record(s) dropped after the 64-record capacity" "$WORK/.err"
+then pass; else fail "inspect overflow note: $(cat "$WORK/.err")"; fi
 expect_fail "decode-debug --strict overflowed" 2 "debug_log is missing word 261 in 1028 bytes. Fix: debug-log cursor must stay within the encoded record capacity" \
   "$VYRE" decode-debug "$GOLDEN/debug_log_err_cursor260.bin" --strict
 expect_fail "decode-debug --strict partial record" 2 "debug-log cursor must advance in whole PRINTF records" \

@@ -80,7 +80,6 @@ enum class CommitPhase {
   Done,     // every output of a commit is written
   Forced,   // a forced stop was claimed: no commit starts any more
 };
-CommitPhase commit_phase() noexcept;
 // Claims the forced stop when nothing has been written (None becomes Forced,
 // and a commit that starts later writes nothing); returns the phase found.
 CommitPhase claim_forced_stop() noexcept;

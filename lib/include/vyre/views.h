@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -54,6 +56,9 @@ std::string io_queue_json_lines(const IoQueueView& queue, std::span<const uint32
 nlohmann::json debug_log_json(const DebugLogView& log, const FormatTable* formats, RecordRange records = {});
 std::string debug_log_text(const DebugLogView& log, const FormatTable* formats, RecordRange records = {});
 std::string debug_log_json_lines(const DebugLogView& log, const FormatTable* formats, RecordRange records = {});
+// The note for stderr when the log overflowed ("SOURCE: log overflowed: N
+// record(s) dropped after the C-record capacity"), or nullopt.
+std::optional<std::string> debug_log_overflow_note(const DebugLogView& log, std::string_view source);
 nlohmann::json replay_json(const ReplayLog& log, RecordRange records = {});
 std::string replay_text(const ReplayLog& log, RecordRange records = {});
 std::string replay_json_lines(const ReplayLog& log, RecordRange records = {});
