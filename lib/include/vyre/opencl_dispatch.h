@@ -57,7 +57,8 @@ class OpenClRunner final : public PassRunner {
   void begin_guarded(DispatchBuffers& buffers);
   void upload_ring(const DispatchBuffers& buffers, bool start_is_kept, bool defer);
   uint8_t* change_bytes_host(size_t bytes);
-  void pipeline_first_pass(DispatchBuffers& buffers, DispatchTimings& timings);
+  void pipeline_first_pass(DispatchBuffers& buffers, std::array<uint32_t, stats::WORDS>& stats,
+                           DispatchTimings& timings);
   void apply_changes(DispatchBuffers& buffers, const uint8_t* changes, size_t first_slot, size_t end_slot);
   static void apply_changes_serial(DispatchBuffers& buffers, const uint8_t* changes, size_t first_slot, size_t end_slot);
   void check_guards();
