@@ -16,7 +16,7 @@ __kernel void grafos_worker(GRAFOS_PARAMS) {
     return;
   }
   if (!grafos_pay_pass(&c, (end - begin) * 4, &fuel_ok)) return;
-  const ulong sum = grafos_group_sum_words((__global const uint*)c.input, begin, end, partial);
+  const ulong sum = grafos_group_sum_words((__global const uint*)c.input, begin, end, partial, false);
   if (lid == 0) *(__global ulong*)grafos_scratch(&c) = sum;
 }
 

@@ -104,7 +104,9 @@ class PassRunner {
   // DispatchOptions::start_is_kept then starts from that copy.
   virtual void keep_start(const DispatchBuffers& start) { (void)start; }
   // Upload buffers once before the first launch and read them back after
-  // the last; between launches only the IO queue and stats move.
+  // the last; between launches only the IO queue and stats move (a runner
+  // may read control and debug log early when no launch can follow, as the
+  // OpenCL runner does behind a pipelined pass).
   virtual void begin(DispatchBuffers& buffers, const DispatchOptions& options, DispatchTimings& timings) = 0;
   virtual void launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,
                       DispatchTimings& timings) = 0;
