@@ -134,6 +134,8 @@ struct OpenClRunner::State {
   // its last chunk; the IO queue as it came (the host's copy is pumped).
   cl::Event pass_reads;
   Bytes pass_io_queue;
+  // The only launch was that pass: nothing is left to read back.
+  bool read_behind_pass() const { return changes_applied && launches == 1; }
   // A queue of its own for the overlapped uploads: a device overlaps copies
   // with kernels and with copies the other way only across queues.
   cl::CommandQueue copy_in;
@@ -142,6 +144,18 @@ struct OpenClRunner::State {
     if (!pool) pool = std::make_unique<detail::WorkerPool>();
     return *pool;
   }
+  // Transfers from or into the caller's buffers may still run when an error
+  // leaves begin(), launch() or end(): the queues are drained first, so the
+  // device never touches memory that the unwinding frees.
+  struct DrainOnError {
+    State& s;
+    int pending = std::uncaught_exceptions();
+    ~DrainOnError() {
+      if (std::uncaught_exceptions() == pending) return;
+      if (s.copy_in()) clFinish(s.copy_in());
+      clFinish(s.queue());
+    }
+  };
   uint32_t slot_count = 0;
   uint32_t guard_bytes = 0;
   std::stop_token cancel;
@@ -225,6 +239,7 @@ void OpenClRunner::keep_start(const DispatchBuffers& start) {
 }
 
 void OpenClRunner::begin(DispatchBuffers& b, const DispatchOptions& options, DispatchTimings& timings) {
+  const State::DrainOnError drain{*s_};
   if (!s_->build_reported) {
     timings.device_ms = s_->device_ms;
     timings.build_ms = s_->built.build_ms;
@@ -326,18 +341,6 @@ void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, 
   const size_t chunks = static_cast<size_t>((slots + chunk_slots - 1) / chunk_slots);
   uint8_t* changes = change_bytes_host(slots * 2);
   std::vector<cl::Event> up(chunks), kernel(chunks), down(chunks);
-  // Uploads from the caller's ring and reads into its buffers and `st` may
-  // still run when an error leaves: the queues are drained first, so the
-  // device never touches memory that the unwinding frees.
-  struct DrainOnError {
-    State& s;
-    int pending = std::uncaught_exceptions();
-    ~DrainOnError() {
-      if (std::uncaught_exceptions() == pending) return;
-      if (s.copy_in()) clFinish(s.copy_in());
-      clFinish(s.queue());
-    }
-  } drain{*s_};
   cl_call("overlapped pass", [&] {
     if (!s_->copy_in()) s_->copy_in = cl::CommandQueue(s_->context, s_->device.device, CL_QUEUE_PROFILING_ENABLE);
     // The buffers begin() wrote and the launch's IO queue and counters go
@@ -441,6 +444,7 @@ void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, 
 
 void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& st, DispatchBuffers& b,
                           DispatchTimings& timings) {
+  const State::DrainOnError drain{*s_};
   auto t0 = std::chrono::steady_clock::now();
   // Not waited for: the queue is in order, and `st` and the IO queue stay
   // untouched until the read below (or, in a pipelined pass, the one behind
@@ -516,7 +520,7 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
     const double per_pass = std::max(ms / n, 1e-3);
     batch = static_cast<uint32_t>(std::clamp(kSliceMs / per_pass, 1.0, static_cast<double>(iterations)));
   }
-  if (s_->changes_applied && s_->launches == 1) return;  // read behind the pass's last chunk
+  if (s_->read_behind_pass()) return;
   t0 = std::chrono::steady_clock::now();
   cl_call("readback", [&] {
     s_->queue.enqueueReadBuffer(s_->io_queue, CL_FALSE, 0, b.io_queue.size(), b.io_queue.data());
@@ -605,17 +609,17 @@ void OpenClRunner::check_guards() {
 }
 
 void OpenClRunner::end(DispatchBuffers& b, DispatchTimings& timings) {
+  const State::DrainOnError drain{*s_};
   const auto t0 = std::chrono::steady_clock::now();
   // After one overlapped launch the changes are applied and the buffers were
   // read behind its last chunk: the IO queue goes back to the device's
   // state, as a read now would leave it. After more launches all of it comes
   // back, in one wait: the queue is in order, the last read ends it (a
   // slot's last change wins, and applying a change twice is harmless).
-  const bool whole_ring = s_->guard_bytes > 0;
-  const bool applied = s_->changes_applied && s_->launches == 1;
-  if (applied) {
+  if (s_->read_behind_pass()) {
     std::ranges::copy(s_->pass_io_queue, b.io_queue.begin());
   } else {
+    const bool whole_ring = s_->guard_bytes > 0;
     const size_t change_bytes = whole_ring ? 0 : size_t{s_->slot_count} * 2;
     uint8_t* changes = change_bytes > 0 ? change_bytes_host(change_bytes) : nullptr;
     cl_call("readback", [&] {
