@@ -59,7 +59,7 @@ HostRun::HostRun(const TaskletConfig& config, std::span<const uint8_t> input)
       std::condition_variable_any cv;
       std::unique_lock lock(m);
       if (!cv.wait_until(lock, stop, deadline, [] { return false; }) && !stop.stop_requested())
-        cancel("the deadline passed. Fix: raise --timeout, or leave it out");
+        cancel(kDeadlinePassed);
     });
   }
   for (uint32_t lane = 1; lane < config.workers; ++lane)

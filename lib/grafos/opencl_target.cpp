@@ -248,7 +248,7 @@ OpenClTaskletRun OpenClTasklet::run(const TaskletConfig& config, std::span<const
     }
     auto check_cancel = [&] {
       if (config.cancel.stop_requested()) throw Cancelled("the cancel token was triggered");
-      if (config.deadline && std::chrono::steady_clock::now() >= *config.deadline) throw Cancelled("the deadline passed. Fix: raise --timeout, or leave it out");
+      if (config.deadline && std::chrono::steady_clock::now() >= *config.deadline) throw Cancelled(kDeadlinePassed);
     };
     auto launch = [&](cl::Kernel& k, uint32_t step, uint32_t groups) {
       k.setArg(10, static_cast<cl_uint>(step));

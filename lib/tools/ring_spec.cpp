@@ -66,11 +66,12 @@ uint32_t as_u32(const json& v, const SpecContext& ctx, const std::string& path) 
     const double d = v.get<double>();
     // A whole number written with a fraction or an exponent (1.0, 1e3), or
     // one the parser could not hold as an integer (2^64 and up).
-    if (d >= 0 && d == std::floor(d) && d <= 4294967295.0)
-      ctx.fail(path, v.dump() + " is written as a fraction or an exponent, not as an integer",
-               "write it as an integer, e.g. " + std::to_string(static_cast<uint64_t>(d)));
-    if (d >= 0 && d == std::floor(d))
+    if (d >= 0 && d == std::floor(d)) {
+      if (d <= 4294967295.0)
+        ctx.fail(path, v.dump() + " is written as a fraction or an exponent, not as an integer",
+                 "write it as an integer, e.g. " + std::to_string(static_cast<uint64_t>(d)));
       ctx.fail(path, v.dump() + " does not fit in a u32 word", "use a value in 0..4294967295");
+    }
     ctx.fail(path, v.dump() + " is not a whole number", "use a whole number in 0..4294967295");
   }
   ctx.fail(path, "expected a u32 number, got " + type_name(v), "use a JSON number in 0..4294967295");

@@ -64,6 +64,9 @@ class TaskletError : public std::runtime_error {
   int64_t lane_;
 };
 
+// Why a run past its deadline (--timeout) was cancelled, on both targets.
+inline constexpr const char* kDeadlinePassed = "the deadline passed. Fix: raise --timeout, or leave it out";
+
 // What barrier() throws when the tasklet is cancelled while a lane waits.
 class Cancelled : public TaskletError {
  public:
