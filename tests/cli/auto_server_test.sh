@@ -130,8 +130,14 @@ if grep -q "no_such_function" "$WORK/.err"; then pass; else fail "the start fail
 if [[ "$(id -u)" == 0 ]] && command -v setpriv >/dev/null; then
   sock="$(ls "$DIR"/server-*.sock | head -1)"
   chmod 755 "$WORK"
+  # The other user runs copies: the clone may lie in a directory only this
+  # user can enter (a checkout under `mktemp -d`).
+  mkdir -m 755 "$WORK/other"
+  cp "$VYRE" "$SPEC" "$WORK/other/"
+  chmod 755 "$WORK/other/vyre"
+  chmod 644 "$WORK/other/$(basename "$SPEC")"
   expect_fail "another user cannot connect" 3 "no dispatch server answers" \
-    setpriv --reuid 65534 --regid 65534 --clear-groups env -u XDG_RUNTIME_DIR "$VYRE" dispatch --server "$sock" \
-    --ring-spec "$SPEC" --report /dev/null
+    setpriv --reuid 65534 --regid 65534 --clear-groups env -u XDG_RUNTIME_DIR "$WORK/other/vyre" dispatch \
+    --server "$sock" --ring-spec "$WORK/other/$(basename "$SPEC")" --report /dev/null
 fi
 finish
