@@ -57,6 +57,10 @@ class Session {
         fd_(fd),
         on_server_stop_(server_stop, [this] { cancel_.request_stop(); }) {}
 
+  ~Session() {
+    if (begun_) runner_.abandon();  // the client left mid-dispatch: buffers_ goes with this session
+  }
+
   // The dispatches completed (end messages answered).
   uint64_t served() const { return served_; }
 
@@ -109,6 +113,8 @@ class Session {
         pool_->copy(b.ring.data(), kept_ring_.data(), kept_ring_.size());
       }
       CheckedBuffers checked(std::move(b));  // checked where the buffers enter this process
+      if (begun_) runner_.abandon();  // a dispatch the client gave up: its transfers end before its buffers go
+      begun_ = false;
       buffers_ = std::move(checked).take();
       DispatchOptions o;
       o.start_is_kept = kept;

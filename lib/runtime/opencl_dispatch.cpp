@@ -102,6 +102,17 @@ const std::string& megakernel_source() {
 
 std::string megakernel_program(const UserOpcodes& opcodes) { return megakernel_source() + opcodes.kernel_source(); }
 
+namespace {
+constexpr uint8_t kGuardPattern = 0xA5;
+// Rings from this size overlap their upload with a one-pass dispatch, in
+// this many chunks: enough that the tail (the last chunk's kernel, change
+// read and apply) is small, few enough that each DMA runs at the bus's speed
+// (an H200, 1M NOP slots: wall 2.42 ms with 8 chunks, 2.74 with 16, 3.33
+// with 32).
+constexpr size_t kPipelineMinBytes = size_t{8} << 20;
+constexpr size_t kPipelineChunks = 8;
+}  // namespace
+
 struct OpenClRunner::State {
   SelectedDevice device;
   cl::Context context;
@@ -125,9 +136,20 @@ struct OpenClRunner::State {
   size_t kept_size = 0;
   uint64_t dispatches = 0;
   Bytes first_changes;  // the first dispatch's change bytes (pageable)
-  // A ring whose upload begin() left to the first launch, which overlaps it
-  // with the pass in chunks (pipeline_first_pass); nullptr: uploaded.
-  const uint8_t* deferred_ring = nullptr;
+  // The ring's upload in chunks of whole work-groups, which begin() starts
+  // for the first launch to overlap with its pass (pipeline_first_pass);
+  // empty: the ring is up, or goes up whole.
+  std::vector<cl::Event> ring_chunks;
+  struct Chunking {
+    uint64_t chunk_slots;
+    size_t chunks;
+  };
+  Chunking chunking() const {
+    const uint64_t wg = workgroup_size;
+    const uint64_t groups = (uint64_t{slot_count} + wg - 1) / wg;
+    const uint64_t chunk_slots = std::max<uint64_t>(1, (groups + kPipelineChunks - 1) / kPipelineChunks) * wg;
+    return {chunk_slots, static_cast<size_t>((slot_count + chunk_slots - 1) / chunk_slots)};
+  }
   uint32_t launches = 0;         // in this dispatch
   bool changes_applied = false;  // the first launch brought the changes back
   // That launch also read control, debug log, IO queue and counters behind
@@ -144,6 +166,12 @@ struct OpenClRunner::State {
     if (!pool) pool = std::make_unique<detail::WorkerPool>();
     return *pool;
   }
+  // Waits for every transfer from or into the caller's buffers.
+  void drain() noexcept {
+    if (copy_in()) clFinish(copy_in());
+    if (queue()) clFinish(queue());
+    ring_chunks.clear();
+  }
   // Transfers from or into the caller's buffers may still run when an error
   // leaves begin(), launch() or end(): the queues are drained first, so the
   // device never touches memory that the unwinding frees.
@@ -151,9 +179,7 @@ struct OpenClRunner::State {
     State& s;
     int pending = std::uncaught_exceptions();
     ~DrainOnError() {
-      if (std::uncaught_exceptions() == pending) return;
-      if (s.copy_in()) clFinish(s.copy_in());
-      clFinish(s.queue());
+      if (std::uncaught_exceptions() != pending) s.drain();
     }
   };
   uint32_t slot_count = 0;
@@ -168,17 +194,6 @@ struct OpenClRunner::State {
   };
   std::vector<Region> regions;
 };
-
-namespace {
-constexpr uint8_t kGuardPattern = 0xA5;
-// Rings from this size overlap their upload with a one-pass dispatch, in
-// this many chunks: enough that the tail (the last chunk's kernel, change
-// read and apply) is small, few enough that each DMA runs at the bus's speed
-// (an H200, 1M NOP slots: wall 2.42 ms with 8 chunks, 2.74 with 16, 3.33
-// with 32).
-constexpr size_t kPipelineMinBytes = size_t{8} << 20;
-constexpr size_t kPipelineChunks = 8;
-}  // namespace
 
 OpenClRunner::OpenClRunner(const OpenClOptions& options) : s_(std::make_unique<State>()) {
   s_->guard_bytes = options.guard_bytes;
@@ -250,7 +265,7 @@ void OpenClRunner::begin(DispatchBuffers& b, const DispatchOptions& options, Dis
   s_->slot_count = b.slot_count();
   s_->launches = 0;
   s_->changes_applied = false;
-  s_->deferred_ring = nullptr;
+  s_->ring_chunks.clear();
   if (s_->guard_bytes > 0) {
     begin_guarded(b);
   } else {
@@ -271,14 +286,20 @@ void OpenClRunner::begin(DispatchBuffers& b, const DispatchOptions& options, Dis
       bind(3, s_->io_queue, b.io_queue.size());
       bind(4, s_->stats, stats::WORDS * 4);
       bind(5, s_->changes, size_t{s_->slot_count} * 2);
+      return 0;
+    });
+    // A one-pass dispatch of a large ring overlaps the upload with the pass.
+    // The ring goes first, so that its first chunk crosses the bus while the
+    // small writes below and the launch's are enqueued (an H200, 1M NOP
+    // slots, with the profiling queries moved: wall about 5% lower).
+    const bool one_pass = options.mode == DispatchMode::Once || options.max_iterations == 1;
+    upload_ring(b, options.start_is_kept, one_pass && b.ring.size() >= kPipelineMinBytes);
+    cl_call("buffer upload", [&] {
       s_->queue.enqueueWriteBuffer(s_->control, CL_FALSE, 0, b.control.size(), b.control.data());
       s_->queue.enqueueWriteBuffer(s_->debug_log, CL_FALSE, 0, b.debug_log.size(), b.debug_log.data());
       s_->queue.enqueueFillBuffer(s_->changes, uint8_t{0xFF}, 0, std::max<size_t>(size_t{s_->slot_count} * 2, 2));
       return 0;
     });
-    // A one-pass dispatch of a large ring overlaps the upload with the pass.
-    const bool one_pass = options.mode == DispatchMode::Once || options.max_iterations == 1;
-    upload_ring(b, options.start_is_kept, one_pass && b.ring.size() >= kPipelineMinBytes);
   }
   timings.upload_ms += ms_since(t0);
   timings.transfer_ms += ms_since(t0);
@@ -286,9 +307,9 @@ void OpenClRunner::begin(DispatchBuffers& b, const DispatchOptions& options, Dis
 
 // The ring is most of what crosses the bus: it goes from the kept start,
 // from pinned memory filled by all cores, or on a runner's first dispatch
-// straight from the caller's memory; in one DMA now, or left to the first
-// launch to overlap (`defer`).
-void OpenClRunner::upload_ring(const DispatchBuffers& b, bool start_is_kept, bool defer) {
+// straight from the caller's memory; in one DMA now, or in chunks started
+// now for the first launch to overlap with its pass (`chunked`).
+void OpenClRunner::upload_ring(const DispatchBuffers& b, bool start_is_kept, bool chunked) {
   if (b.ring.empty()) return;
   const uint8_t* from = b.ring.data();
   if (start_is_kept && s_->kept_size == b.ring.size()) {
@@ -301,12 +322,22 @@ void OpenClRunner::upload_ring(const DispatchBuffers& b, bool start_is_kept, boo
     s_->workers().copy(s_->upload.data(), b.ring.data(), b.ring.size());
     from = s_->upload.data();
   }
-  if (defer) {
-    s_->deferred_ring = from;
-    return;
-  }
   cl_call("ring upload", [&] {
-    s_->queue.enqueueWriteBuffer(s_->ring, CL_TRUE, 0, b.ring.size(), from);
+    if (!chunked) {
+      s_->queue.enqueueWriteBuffer(s_->ring, CL_TRUE, 0, b.ring.size(), from);
+      return 0;
+    }
+    // On a queue of its own: the small writes and the kernels go on the
+    // kernel's queue meanwhile, each kernel waiting for its chunk only.
+    if (!s_->copy_in()) s_->copy_in = cl::CommandQueue(s_->context, s_->device.device, CL_QUEUE_PROFILING_ENABLE);
+    const auto [chunk_slots, chunks] = s_->chunking();
+    s_->ring_chunks.resize(chunks);
+    for (size_t k = 0; k < chunks; ++k) {
+      const uint64_t first = k * chunk_slots, n = std::min<uint64_t>(chunk_slots, s_->slot_count - first);
+      s_->copy_in.enqueueWriteBuffer(s_->ring, CL_FALSE, first * p::SLOT_BYTES, n * p::SLOT_BYTES,
+                                     from + first * p::SLOT_BYTES, nullptr, &s_->ring_chunks[k]);
+    }
+    s_->copy_in.flush();
     return 0;
   });
 }
@@ -335,23 +366,13 @@ void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, 
                                        DispatchTimings& timings) {
   const uint64_t wg = s_->workgroup_size;
   const uint64_t slots = s_->slot_count;
-  const uint64_t groups = (slots + wg - 1) / wg;
-  const uint64_t chunk_groups = std::max<uint64_t>(1, (groups + kPipelineChunks - 1) / kPipelineChunks);
-  const uint64_t chunk_slots = chunk_groups * wg;
-  const size_t chunks = static_cast<size_t>((slots + chunk_slots - 1) / chunk_slots);
+  const auto [chunk_slots, chunks] = s_->chunking();
   uint8_t* changes = change_bytes_host(slots * 2);
-  std::vector<cl::Event> up(chunks), kernel(chunks), down(chunks);
+  std::vector<cl::Event> kernel(chunks), down(chunks);
+  const std::vector<cl::Event>& up = s_->ring_chunks;
   cl_call("overlapped pass", [&] {
-    if (!s_->copy_in()) s_->copy_in = cl::CommandQueue(s_->context, s_->device.device, CL_QUEUE_PROFILING_ENABLE);
-    // The buffers begin() wrote and the launch's IO queue and counters go
-    // first on the kernel's queue; the chunks' uploads wait for nothing.
-    for (size_t k = 0; k < chunks; ++k) {
-      const uint64_t first = k * chunk_slots, n = std::min(chunk_slots, slots - first);
-      s_->copy_in.enqueueWriteBuffer(s_->ring, CL_FALSE, first * p::SLOT_BYTES, n * p::SLOT_BYTES,
-                                     s_->deferred_ring + first * p::SLOT_BYTES, nullptr, &up[k]);
-    }
-    s_->copy_in.flush();
-    // Each chunk's change read follows its kernel on the kernel's queue: a
+    // The buffers begin() wrote and the launch's IO queue and counters are
+    // ahead on the kernel's queue. Each chunk's change read follows its kernel on the kernel's queue: a
     // read on a third queue waiting for the kernel's event starts late on
     // NVIDIA's driver (after every upload), one in order does not.
     for (size_t k = 0; k < chunks; ++k) {
@@ -376,23 +397,46 @@ void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, 
   // an event from every thread costs more than the apply (the driver's
   // waits serialize), and a round of wake-ups per chunk too; so does a
   // profiling query between the waits (an H200: 0.3 ms more a dispatch).
+  // The queries come once the last chunk is announced, from the waiting
+  // thread while the others apply that chunk (0.1 ms off the wall).
   const auto t0 = std::chrono::steady_clock::now();
   std::atomic<size_t> ready{0};
   std::atomic<bool> failed{false};
-  cl_int wait_error = CL_SUCCESS;
+  cl_int error = CL_SUCCESS;
+  const char* failed_call = nullptr;
+  std::array<double, 3> event_ms{};  // upload, kernel, change read: summed over the chunks
+  auto wait_and_announce = [&] {
+    for (size_t k = 0; k < chunks; ++k) {
+      const cl_event e = down[k]();
+      if ((error = clWaitForEvents(1, &e)) != CL_SUCCESS) return "clWaitForEvents";
+      ready.store(k + 1, std::memory_order_release);
+    }
+    // Profiling times are there once an event is complete, which a later
+    // command's completion does not imply on every driver.
+    std::vector<cl_event> rest = {s_->pass_reads()};
+    for (size_t k = 0; k < chunks; ++k) rest.insert(rest.end(), {up[k](), kernel[k]()});
+    if ((error = clWaitForEvents(static_cast<cl_uint>(rest.size()), rest.data())) != CL_SUCCESS) return "clWaitForEvents";
+    for (size_t k = 0; k < chunks; ++k) {
+      const std::array<cl_event, 3> events = {up[k](), kernel[k](), down[k]()};
+      for (size_t i = 0; i < events.size(); ++i) {
+        cl_ulong start = 0, stop = 0;
+        if ((error = clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_START, sizeof start, &start, nullptr)) !=
+                CL_SUCCESS ||
+            (error = clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_END, sizeof stop, &stop, nullptr)) !=
+                CL_SUCCESS)
+          return "clGetEventProfilingInfo";
+        event_ms[i] += static_cast<double>(stop - start) / 1e6;
+      }
+    }
+    return static_cast<const char*>(nullptr);
+  };
   const size_t appliers = std::max<size_t>(1, s_->workers().size() - 1);
   s_->workers().parallel_for(appliers + 1, 1, [&](size_t begin, size_t end) {
     for (size_t piece = begin; piece < end; ++piece) {
       if (piece == 0) {
-        for (size_t k = 0; k < chunks; ++k) {
-          const cl_event e = down[k]();
-          if (const cl_int err = clWaitForEvents(1, &e); err != CL_SUCCESS) {
-            wait_error = err;
-            failed = true;
-            ready.store(chunks, std::memory_order_release);
-            break;
-          }
-          ready.store(k + 1, std::memory_order_release);
+        if ((failed_call = wait_and_announce())) {
+          failed = true;
+          ready.store(chunks, std::memory_order_release);
         }
         continue;
       }
@@ -410,36 +454,16 @@ void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, 
       }
     }
   });
-  if (failed)
-    cl_call("overlapped pass", [&]() -> int { throw cl::Error(wait_error, "clWaitForEvents"); });
-  const double host_ms = ms_since(t0);
-  // Profiling times are there once an event is complete, which a later
-  // command's completion does not imply on every driver.
-  cl_call("overlapped pass", [&] {
-    s_->pass_reads.wait();
-    cl::WaitForEvents(up);
-    cl::WaitForEvents(kernel);
-    return 0;
-  });
+  if (failed) cl_call("overlapped pass", [&]() -> int { throw cl::Error(error, failed_call); });
   s_->pass_io_queue.assign(b.io_queue.begin(), b.io_queue.end());
   s_->kernel.setArg(10, cl_uint{0});
-  auto event_ms = [](const cl::Event& e) {
-    return cl_call("profiling", [&] {
-      return static_cast<double>(e.getProfilingInfo<CL_PROFILING_COMMAND_END>() -
-                                 e.getProfilingInfo<CL_PROFILING_COMMAND_START>()) /
-             1e6;
-    });
-  };
-  // The parts overlap: each is its own time, and together they exceed the wall.
-  for (size_t k = 0; k < chunks; ++k) {
-    timings.upload_ms += event_ms(up[k]);
-    timings.kernel_ms += event_ms(kernel[k]);
-    timings.readback_ms += event_ms(down[k]);
-  }
-  // The host's wait and apply after the enqueues, which overlap the uploads.
-  timings.readback_ms += host_ms;
-  s_->deferred_ring = nullptr;
+  s_->ring_chunks.clear();
   s_->changes_applied = true;
+  // The parts overlap: each is its own time, and together they exceed the
+  // wall. The host's wait and apply after the enqueues overlap the uploads.
+  timings.upload_ms += event_ms[0];
+  timings.kernel_ms += event_ms[1];
+  timings.readback_ms += event_ms[2] + ms_since(t0);
 }
 
 void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& st, DispatchBuffers& b,
@@ -482,16 +506,16 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
   const uint64_t global = (uint64_t{s_->slot_count} + wg - 1) / wg * wg;
   uint32_t batch = 1;
   uint32_t passes = 0;
-  if (s_->deferred_ring != nullptr) {
+  if (!s_->ring_chunks.empty()) {
     if (s_->launches == 0 && iterations == 1 && s_->slot_count > 0) {
       pipeline_first_pass(b, st, timings);
       passes = 1;
-    } else {  // not the one-pass launch begin() expected: upload it whole
+    } else {  // not the one-pass launch begin() expected: the ring goes up before the launch
       cl_call("ring upload", [&] {
-        s_->queue.enqueueWriteBuffer(s_->ring, CL_TRUE, 0, b.ring.size(), s_->deferred_ring);
+        cl::WaitForEvents(s_->ring_chunks);
         return 0;
       });
-      s_->deferred_ring = nullptr;
+      s_->ring_chunks.clear();
     }
   }
   ++s_->launches;
@@ -529,6 +553,8 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
   });
   timings.transfer_ms += ms_since(t0);
 }
+
+void OpenClRunner::abandon() noexcept { s_->drain(); }
 
 void OpenClRunner::set_cancel(std::stop_token token) { s_->cancel = std::move(token); }
 

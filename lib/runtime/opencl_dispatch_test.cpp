@@ -11,10 +11,12 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <stop_token>
 
 #include "ring_generator.h"
 #include "vyre/slot_publish.h"
 #include "vyre/detail/words.h"
+#include "vyre/error.h"
 #include "vyre/opencl_dispatch.h"
 #include "vyre/protocol.h"
 #include "vyre/reference_interpreter.h"
@@ -132,12 +134,29 @@ TEST_CASE("1000 random rings give identical buffers on OpenCL and on the referen
 // same buffers as the reference, for one launch and for several (LOAD_MISS),
 // on a runner's first dispatch (ordinary memory), on later ones (pinned
 // staging), from a kept start, and in persistent mode with one iteration.
+// First a dispatch is stopped between begin() and its launch, while the
+// chunks' uploads from the caller's buffers may still run: it must wait for
+// them before those buffers go, and leave the runner as good as new.
 TEST_CASE("large rings: the overlapped first pass gives the reference's buffers") {
   testing::RingGenerator gen(7, temp_resource_file());
   OpenClOptions options;
   options.workgroup_size = 64;
   OpenClRunner device(options);
   ReferenceRunner reference(64);
+  {
+    std::stop_source stop;
+    stop.request_stop();
+    DispatchOptions o;
+    o.cancel = stop.get_token();
+    const testing::GeneratedRing g = gen.next(262144, false);
+    try {
+      run_dispatch(device, CheckedBuffers(g.buffers), o);
+      FAIL("a stopped dispatch ran");
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::Cancelled);
+      CHECK(std::string(e.what()).find("before launch 1") != std::string::npos);
+    }
+  }
   uint32_t one_launch = 0;
   for (int i = 0; i < 6; ++i) {
     CAPTURE(i);

@@ -18,13 +18,20 @@ struct RemoteRunner::State {
   // One request and its answer; the server's errors come back as the same
   // vyre::Error (message and exit code).
   json call(const json& header, std::span<const std::span<const uint8_t>> buffers, std::vector<Bytes>* out = nullptr) {
+    if (fd.get() < 0)
+      throw Error::usage("the connection to the dispatch server at " + path + " closed when a dispatch was stopped",
+                         "connect again for the next dispatch");
     std::optional<detail::Message> m;
     try {
       detail::send_message(fd.get(), header, buffers, path);
-      // Wait in short steps so that a stop request ends the wait; closing
-      // the connection then tells the server to stop the launch.
+      // Wait in short steps so that a stop request ends the wait. The answer
+      // is not read, so the connection closes: that tells the server to stop
+      // the launch and give the dispatch up.
       for (;;) {
-        if (cancel.stop_requested()) throw Error::cancelled("the dispatch was stopped while the server ran it");
+        if (cancel.stop_requested()) {
+          fd = detail::Fd();
+          throw Error::cancelled("the dispatch was stopped while the server ran it");
+        }
         pollfd p{fd.get(), POLLIN, 0};
         if (::poll(&p, 1, 20) > 0) break;
       }

@@ -111,6 +111,11 @@ class PassRunner {
   virtual void launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,
                       DispatchTimings& timings) = 0;
   virtual void end(DispatchBuffers& buffers, DispatchTimings& timings) = 0;
+  // From begin() until end() returns a runner may still be moving the
+  // buffers (the OpenCL runner's uploads run on after begin() returns). A
+  // caller that gives up a dispatch without end() calls this before the
+  // buffers go; it waits for those transfers and never throws.
+  virtual void abandon() noexcept {}
   // The bus's speed for `bytes` each way, measured now; nullopt for a
   // backend without a bus (the reference interpreter).
   virtual std::optional<TransferRates> measure_bus(size_t bytes) {

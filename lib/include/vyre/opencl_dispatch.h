@@ -49,13 +49,14 @@ class OpenClRunner final : public PassRunner {
   void launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,
               DispatchTimings& timings) override;
   void end(DispatchBuffers& buffers, DispatchTimings& timings) override;
+  void abandon() noexcept override;
   void set_cancel(std::stop_token token) override;
   std::optional<TransferRates> measure_bus(size_t bytes) override;
   std::pair<uint64_t, uint64_t> bytes_moved(const BufferSizes& sizes) override;
 
  private:
   void begin_guarded(DispatchBuffers& buffers);
-  void upload_ring(const DispatchBuffers& buffers, bool start_is_kept, bool defer);
+  void upload_ring(const DispatchBuffers& buffers, bool start_is_kept, bool chunked);
   uint8_t* change_bytes_host(size_t bytes);
   void pipeline_first_pass(DispatchBuffers& buffers, std::array<uint32_t, stats::WORDS>& stats,
                            DispatchTimings& timings);
