@@ -291,7 +291,7 @@ void OpenClRunner::begin(DispatchBuffers& b, const DispatchOptions& options, Dis
     // A one-pass dispatch of a large ring overlaps the upload with the pass.
     // The ring goes first, so that its first chunk crosses the bus while the
     // small writes below and the launch's are enqueued (an H200, 1M NOP
-    // slots, with the profiling queries moved: wall about 5% lower).
+    // slots, with the profiling queries moved: median wall 3-9% lower).
     const bool one_pass = options.mode == DispatchMode::Once || options.max_iterations == 1;
     upload_ring(b, options.start_is_kept, one_pass && b.ring.size() >= kPipelineMinBytes);
     cl_call("buffer upload", [&] {
