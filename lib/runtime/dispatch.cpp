@@ -3,9 +3,9 @@
 #include <sys/stat.h>
 
 #include <chrono>
-#include <exception>
 #include <fstream>
 
+#include "vyre/detail/scope_fail.h"
 #include "vyre/error.h"
 #include "vyre/io_queue.h"
 
@@ -51,13 +51,7 @@ DispatchResult run_dispatch(PassRunner& runner, CheckedBuffers checked, const Di
   runner.begin(buffers, options, result.timings);
   // Until end() returns the runner may still move `buffers`: an error
   // leaving before then waits for that, so they go only after it.
-  struct AbandonOnError {
-    PassRunner& runner;
-    int pending = std::uncaught_exceptions();
-    ~AbandonOnError() {
-      if (std::uncaught_exceptions() != pending) runner.abandon();
-    }
-  } abandon_on_error{runner};
+  const detail::ScopeFail abandon_on_error([&runner]() noexcept { runner.abandon(); });
   const uint32_t iterations = options.mode == DispatchMode::Once ? 1 : options.max_iterations;
   const uint64_t io_slots = buffers.io_queue.size() / protocol::io::IO_SLOT_BYTES;
   // Each launch after the first finishes every waiting slot and gives each

@@ -4,9 +4,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <exception>
 #include <thread>
 
+#include "vyre/detail/scope_fail.h"
 #include "vyre/detail/words.h"
 #include "vyre/error.h"
 #include "vyre/pinned_memory.h"
@@ -175,13 +175,9 @@ struct OpenClRunner::State {
   // Transfers from or into the caller's buffers may still run when an error
   // leaves begin(), launch() or end(): the queues are drained first, so the
   // device never touches memory that the unwinding frees.
-  struct DrainOnError {
-    State& s;
-    int pending = std::uncaught_exceptions();
-    ~DrainOnError() {
-      if (std::uncaught_exceptions() != pending) s.drain();
-    }
-  };
+  auto drain_on_error() {
+    return detail::ScopeFail([this]() noexcept { drain(); });
+  }
   uint32_t slot_count = 0;
   uint32_t guard_bytes = 0;
   std::stop_token cancel;
@@ -245,6 +241,8 @@ std::string OpenClRunner::build_log() const {
 }
 
 void OpenClRunner::keep_start(const DispatchBuffers& start) {
+  // A begun dispatch may still be uploading from the kept copy.
+  if (!s_->ring_chunks.empty()) s_->drain();
   cl_call("pinned memory", [&] {
     s_->kept.reserve(s_->context, s_->queue, start.ring.size());
     return 0;
@@ -254,7 +252,7 @@ void OpenClRunner::keep_start(const DispatchBuffers& start) {
 }
 
 void OpenClRunner::begin(DispatchBuffers& b, const DispatchOptions& options, DispatchTimings& timings) {
-  const State::DrainOnError drain{*s_};
+  const auto drain = s_->drain_on_error();
   if (!s_->build_reported) {
     timings.device_ms = s_->device_ms;
     timings.build_ms = s_->built.build_ms;
@@ -265,7 +263,9 @@ void OpenClRunner::begin(DispatchBuffers& b, const DispatchOptions& options, Dis
   s_->slot_count = b.slot_count();
   s_->launches = 0;
   s_->changes_applied = false;
-  s_->ring_chunks.clear();
+  // A dispatch begun and neither launched nor ended may still be uploading
+  // from the pinned memory this one refills.
+  if (!s_->ring_chunks.empty()) s_->drain();
   if (s_->guard_bytes > 0) {
     begin_guarded(b);
   } else {
@@ -289,9 +289,9 @@ void OpenClRunner::begin(DispatchBuffers& b, const DispatchOptions& options, Dis
       return 0;
     });
     // A one-pass dispatch of a large ring overlaps the upload with the pass.
-    // The ring goes first, so that its first chunk crosses the bus while the
-    // small writes below and the launch's are enqueued (an H200, 1M NOP
-    // slots, with the profiling queries moved: median wall 3-9% lower).
+    // Its chunks are enqueued first, so that the first one crosses the bus
+    // while the small writes below and the launch's are enqueued (an H200,
+    // 1M NOP slots, with the profiling queries moved: median wall 3-9% lower).
     const bool one_pass = options.mode == DispatchMode::Once || options.max_iterations == 1;
     upload_ring(b, options.start_is_kept, one_pass && b.ring.size() >= kPipelineMinBytes);
     cl_call("buffer upload", [&] {
@@ -405,39 +405,40 @@ void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, 
   cl_int error = CL_SUCCESS;
   const char* failed_call = nullptr;
   std::array<double, 3> event_ms{};  // upload, kernel, change read: summed over the chunks
-  auto wait_and_announce = [&] {
+  // The call that failed, or nullptr; `error` holds its code. OpenCL's C
+  // API: this runs on a pool thread, which must not throw.
+  auto wait_and_announce = [&]() -> const char* {
     for (size_t k = 0; k < chunks; ++k) {
       const cl_event e = down[k]();
-      if ((error = clWaitForEvents(1, &e)) != CL_SUCCESS) return "clWaitForEvents";
+      error = clWaitForEvents(1, &e);
+      if (error != CL_SUCCESS) return "clWaitForEvents";
       ready.store(k + 1, std::memory_order_release);
     }
     // Profiling times are there once an event is complete, which a later
     // command's completion does not imply on every driver.
     std::vector<cl_event> rest = {s_->pass_reads()};
     for (size_t k = 0; k < chunks; ++k) rest.insert(rest.end(), {up[k](), kernel[k]()});
-    if ((error = clWaitForEvents(static_cast<cl_uint>(rest.size()), rest.data())) != CL_SUCCESS) return "clWaitForEvents";
+    error = clWaitForEvents(static_cast<cl_uint>(rest.size()), rest.data());
+    if (error != CL_SUCCESS) return "clWaitForEvents";
     for (size_t k = 0; k < chunks; ++k) {
       const std::array<cl_event, 3> events = {up[k](), kernel[k](), down[k]()};
       for (size_t i = 0; i < events.size(); ++i) {
         cl_ulong start = 0, stop = 0;
-        if ((error = clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_START, sizeof start, &start, nullptr)) !=
-                CL_SUCCESS ||
-            (error = clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_END, sizeof stop, &stop, nullptr)) !=
-                CL_SUCCESS)
-          return "clGetEventProfilingInfo";
+        error = clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_START, sizeof start, &start, nullptr);
+        if (error == CL_SUCCESS)
+          error = clGetEventProfilingInfo(events[i], CL_PROFILING_COMMAND_END, sizeof stop, &stop, nullptr);
+        if (error != CL_SUCCESS) return "clGetEventProfilingInfo";
         event_ms[i] += static_cast<double>(stop - start) / 1e6;
       }
     }
-    return static_cast<const char*>(nullptr);
+    return nullptr;
   };
-  // Every core but the waiting one applies: the apply's reads for ownership,
-  // not the bus, bound this pass (an H200 host, 1M NOP slots: median wall
-  // 3.7-4.5 ms with 3 appliers, 2.6-3.1 with 7, 2.0-2.6 with 15).
   const size_t appliers = std::max<size_t>(1, s_->workers().size() - 1);
   s_->workers().parallel_for(appliers + 1, 1, [&](size_t begin, size_t end) {
     for (size_t piece = begin; piece < end; ++piece) {
       if (piece == 0) {
-        if ((failed_call = wait_and_announce())) {
+        failed_call = wait_and_announce();
+        if (failed_call != nullptr) {
           failed = true;
           ready.store(chunks, std::memory_order_release);
         }
@@ -471,7 +472,7 @@ void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, 
 
 void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& st, DispatchBuffers& b,
                           DispatchTimings& timings) {
-  const State::DrainOnError drain{*s_};
+  const auto drain = s_->drain_on_error();
   auto t0 = std::chrono::steady_clock::now();
   // Not waited for: the queue is in order, and `st` and the IO queue stay
   // untouched until the read below (or, in a pipelined pass, the one behind
@@ -638,8 +639,17 @@ void OpenClRunner::check_guards() {
 }
 
 void OpenClRunner::end(DispatchBuffers& b, DispatchTimings& timings) {
-  const State::DrainOnError drain{*s_};
+  const auto drain = s_->drain_on_error();
   const auto t0 = std::chrono::steady_clock::now();
+  // Begun and never launched: the ring's chunks may still be on their way
+  // from the caller's memory.
+  if (!s_->ring_chunks.empty()) {
+    cl_call("ring upload", [&] {
+      cl::WaitForEvents(s_->ring_chunks);
+      return 0;
+    });
+    s_->ring_chunks.clear();
+  }
   // After one overlapped launch the changes are applied and the buffers were
   // read behind its last chunk: the IO queue goes back to the device's
   // state, as a read now would leave it. After more launches all of it comes

@@ -21,6 +21,7 @@ struct RemoteRunner::State {
     if (fd.get() < 0)
       throw Error::usage("the connection to the dispatch server at " + path + " closed when a dispatch was stopped",
                          "connect again for the next dispatch");
+    if (cancel.stop_requested()) throw Error::cancelled("the dispatch was stopped before the server ran it");
     std::optional<detail::Message> m;
     try {
       detail::send_message(fd.get(), header, buffers, path);

@@ -11,6 +11,7 @@
 // shared region's copy. kernels/tasklets/sort.cl is the same algorithm with
 // the same table, layout and phases.
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 #include "host_tasklets.h"
@@ -49,11 +50,11 @@ struct SortLayout {
 // and its last are written element by element. Per key the work is one
 // buffered store and a fill count. Longer runs make each write stream
 // longer, which the memory takes faster: on this project's 2-core VM, 16M
-// keys, 128-slot runs (128 KiB of buffers) take a sort from about 100 ms to
-// about 85; sort-pairs, with twice the buffers, is fastest with one line.
+// keys, 128-slot runs (128 KiB of buffers) take a sort from about 120 ms to
+// about 100; sort-pairs, with twice the buffers, is fastest with one line.
 template <int kStreams, uint32_t kRun>
 class LineScatter {
-  static_assert(kRun % 16 == 0, "a digit buffers whole lines");
+  static_assert(kRun % 16 == 0 && kRun <= UINT16_MAX, "a digit buffers whole lines, counted in 16 bits");
 
  public:
   // Stream s goes to dst[s]; the lane's keys of digit v to indices start[v]...
