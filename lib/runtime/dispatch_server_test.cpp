@@ -27,6 +27,8 @@ using namespace vyre;
 
 namespace {
 
+// Just over the 8 MiB from which begin() uploads a ring in chunks.
+constexpr uint32_t kChunkedSlots = 131073;
 // The largest ring an encoder writes, 64 MiB: its upload outlasts a round
 // trip to the server.
 constexpr uint32_t kLargeSlots = protocol::MAX_ENCODED_RING_SLOTS;
@@ -69,10 +71,10 @@ void with_fresh_server(int id, testing::RingGenerator& gen, const std::function<
   if (failure) std::rethrow_exception(failure);
 }
 
-// A dispatch of 131,073 slots (over the 8 MiB from which begin() uploads in
-// chunks) gives the reference interpreter's ring and control words.
+// A dispatch of a chunked ring gives the reference interpreter's ring and
+// control words.
 void check_dispatch(PassRunner& runner, testing::RingGenerator& gen) {
-  const testing::GeneratedRing g = gen.next(131073, false);
+  const testing::GeneratedRing g = gen.next(kChunkedSlots, false);
   ReferenceRunner reference(64);
   const DispatchResult want = run_dispatch(reference, CheckedBuffers(g.buffers), {});
   const DispatchResult got = run_dispatch(runner, CheckedBuffers(g.buffers), {});
@@ -106,7 +108,7 @@ TEST_CASE("a dispatch server waits for the transfers of dispatches its clients g
   SUBCASE("begun and ended without a launch") {
     with_fresh_server(3, gen, [](Scenario& s) {
       RemoteRunner client(s.socket_path, s.device);
-      const DispatchBuffers start = s.gen.next(kLargeSlots, false).buffers;
+      const DispatchBuffers start = s.gen.next(kChunkedSlots, false).buffers;
       DispatchBuffers b = start;
       DispatchTimings timings;
       client.begin(b, {}, timings);
@@ -120,7 +122,7 @@ TEST_CASE("a dispatch server waits for the transfers of dispatches its clients g
     with_fresh_server(1, gen, [](Scenario& s) {
       {
         RemoteRunner client(s.socket_path, s.device);
-        DispatchBuffers first = s.gen.next(kLargeSlots, false).buffers;
+        DispatchBuffers first = s.gen.next(4 * kChunkedSlots, false).buffers;
         DispatchTimings timings;
         client.begin(first, {}, timings);
       }
@@ -141,7 +143,7 @@ TEST_CASE("a dispatch server waits for the transfers of dispatches its clients g
         stop.request_stop();
       });
       try {
-        run_dispatch(client, CheckedBuffers(s.gen.next(131073, false).buffers), o);
+        run_dispatch(client, CheckedBuffers(s.gen.next(1000, false).buffers), o);
         FAIL("a stopped dispatch ran to its end");
       } catch (const Error& e) {
         CHECK(e.kind() == ErrorKind::Cancelled);
