@@ -166,6 +166,17 @@ struct OpenClRunner::State {
     if (!pool) pool = std::make_unique<detail::WorkerPool>();
     return *pool;
   }
+  // Waits for the ring's chunks when no pipelined pass took them: a launch
+  // of another kind, an end with no launch, or a new begin or kept start
+  // about to refill the memory they are read from.
+  void finish_ring_chunks() {
+    if (ring_chunks.empty()) return;
+    cl_call("ring upload", [&] {
+      cl::WaitForEvents(ring_chunks);
+      return 0;
+    });
+    ring_chunks.clear();
+  }
   // Waits for every transfer from or into the caller's buffers.
   void drain() noexcept {
     if (copy_in()) clFinish(copy_in());
@@ -241,8 +252,7 @@ std::string OpenClRunner::build_log() const {
 }
 
 void OpenClRunner::keep_start(const DispatchBuffers& start) {
-  // A begun dispatch may still be uploading from the kept copy.
-  if (!s_->ring_chunks.empty()) s_->drain();
+  s_->finish_ring_chunks();  // a begun dispatch may still be uploading from the kept copy
   cl_call("pinned memory", [&] {
     s_->kept.reserve(s_->context, s_->queue, start.ring.size());
     return 0;
@@ -263,9 +273,7 @@ void OpenClRunner::begin(DispatchBuffers& b, const DispatchOptions& options, Dis
   s_->slot_count = b.slot_count();
   s_->launches = 0;
   s_->changes_applied = false;
-  // A dispatch begun and neither launched nor ended may still be uploading
-  // from the pinned memory this one refills.
-  if (!s_->ring_chunks.empty()) s_->drain();
+  s_->finish_ring_chunks();  // begun, neither launched nor ended: still uploading from memory this refills
   if (s_->guard_bytes > 0) {
     begin_guarded(b);
   } else {
@@ -372,9 +380,10 @@ void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, 
   const std::vector<cl::Event>& up = s_->ring_chunks;
   cl_call("overlapped pass", [&] {
     // The buffers begin() wrote and the launch's IO queue and counters are
-    // ahead on the kernel's queue. Each chunk's change read follows its kernel on the kernel's queue: a
-    // read on a third queue waiting for the kernel's event starts late on
-    // NVIDIA's driver (after every upload), one in order does not.
+    // ahead on the kernel's queue. Each chunk's change read follows its
+    // kernel there: a read on a third queue waiting for the kernel's event
+    // starts late on NVIDIA's driver (after every upload), one in order does
+    // not.
     for (size_t k = 0; k < chunks; ++k) {
       const uint64_t first = k * chunk_slots, n = std::min(chunk_slots, slots - first);
       s_->kernel.setArg(10, static_cast<cl_uint>(first));
@@ -524,11 +533,7 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
       pipeline_first_pass(b, st, timings);
       passes = 1;
     } else {  // not the one-pass launch begin() expected: the ring goes up before the launch
-      cl_call("ring upload", [&] {
-        cl::WaitForEvents(s_->ring_chunks);
-        return 0;
-      });
-      s_->ring_chunks.clear();
+      s_->finish_ring_chunks();
     }
   }
   ++s_->launches;
@@ -650,15 +655,7 @@ void OpenClRunner::check_guards() {
 void OpenClRunner::end(DispatchBuffers& b, DispatchTimings& timings) {
   const auto drain = s_->drain_on_error();
   const auto t0 = std::chrono::steady_clock::now();
-  // Begun and never launched: the ring's chunks may still be on their way
-  // from the caller's memory.
-  if (!s_->ring_chunks.empty()) {
-    cl_call("ring upload", [&] {
-      cl::WaitForEvents(s_->ring_chunks);
-      return 0;
-    });
-    s_->ring_chunks.clear();
-  }
+  s_->finish_ring_chunks();  // begun and never launched: still reading the caller's memory
   // After one overlapped launch the changes are applied and the buffers were
   // read behind its last chunk: the IO queue goes back to the device's
   // state, as a read now would leave it. After more launches all of it comes
