@@ -59,12 +59,6 @@ std::multiset<Record> printed_records(const DispatchBuffers& b) {
   return out;
 }
 
-std::string temp_resource_file() {
-  const auto path = std::filesystem::temp_directory_path() / "vyre_differential_resource.bin";
-  std::ofstream(path, std::ios::binary) << "resource bytes";
-  return path.string();
-}
-
 }  // namespace
 
 TEST_CASE("1000 random rings give identical buffers on OpenCL and on the reference interpreter") {
@@ -77,7 +71,7 @@ TEST_CASE("1000 random rings give identical buffers on OpenCL and on the referen
     devices[wg] = std::make_unique<OpenClRunner>(options);
   }
   MESSAGE("device: " << devices[64]->device_name());
-  testing::RingGenerator gen(seed, temp_resource_file());
+  testing::RingGenerator gen(seed, testing::resource_file("vyre_differential_resource.bin", "resource bytes"));
   std::mt19937 rng(seed);
   uint64_t faults = 0, printfs = 0, overflows = 0, io = 0, slots = 0;
   for (int i = 0; i < 1000; ++i) {
@@ -138,7 +132,7 @@ TEST_CASE("1000 random rings give identical buffers on OpenCL and on the referen
 // chunks' uploads from the caller's buffers may still run: it must wait for
 // them before those buffers go, and leave the runner as good as new.
 TEST_CASE("large rings: the overlapped first pass gives the reference's buffers") {
-  testing::RingGenerator gen(7, temp_resource_file());
+  testing::RingGenerator gen(7, testing::resource_file("vyre_differential_resource.bin", "resource bytes"));
   OpenClOptions options;
   options.workgroup_size = 64;
   OpenClRunner device(options);

@@ -42,12 +42,6 @@ uint32_t drop_wide_slots(Bytes& ring) {
   return published;
 }
 
-std::string temp_resource_file() {
-  const auto path = std::filesystem::temp_directory_path() / "vyre_replay_resource.bin";
-  std::ofstream(path, std::ios::binary) << "resource";
-  return path.string();
-}
-
 struct Session {
   DispatchBuffers start, end;
   ReplayLog log = ReplayLog::create(4096);
@@ -62,7 +56,7 @@ struct Session {
 // of one generated ring, so each stays race-free against the one control
 // layout the generator planned for (ring_generator.h).
 Session run_session(uint32_t seed, PassRunner& runner) {
-  testing::RingGenerator gen(seed, temp_resource_file());
+  testing::RingGenerator gen(seed, testing::resource_file("vyre_replay_resource.bin", "resource"));
   std::mt19937 rng(seed);
   Session s;
   testing::GeneratedRing first = gen.next();

@@ -22,6 +22,8 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <random>
 #include <string>
@@ -42,6 +44,15 @@ struct GeneratedRing {
   ResourceMap resources;
   uint32_t expected_printfs = 0;
 };
+
+// A file in the temporary directory holding `bytes`, for the known
+// resource of LOAD_MISS slots; each test names its own, as tests run
+// concurrently.
+inline std::string resource_file(const std::string& name, const std::string& bytes) {
+  const auto path = std::filesystem::temp_directory_path() / name;
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path.string();
+}
 
 class RingGenerator {
  public:

@@ -14,13 +14,14 @@
 #include <optional>
 #include <vector>
 
+#include "vyre/detail/errno_text.h"
 #include "vyre/error.h"
 
 namespace vyre {
 
 namespace {
 
-std::string errno_text(int err) { return std::strerror(err); }
+using detail::errno_text;
 
 // Reads every byte of `fd` straight into the result; `fd` may be a pipe, so
 // the size is only a hint.

@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "vyre/detail/errno_text.h"
 #include "vyre/error.h"
 #include "vyre/file_io.h"
 
@@ -27,7 +28,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string errno_text(int err) { return std::strerror(err); }
+using detail::errno_text;
 
 std::string parent_of(const std::string& path) {
   const fs::path p(path);
