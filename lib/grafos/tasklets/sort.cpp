@@ -12,14 +12,10 @@
 // the same table, layout and phases.
 #include <array>
 #include <cstdint>
-#include <cstring>
 
 #include "host_tasklets.h"
+#include "line_scatter.h"
 #include "vyre/detail/words.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace grafos::host_tasklets {
 
@@ -27,7 +23,6 @@ namespace {
 
 using vyre::detail::load_u32;
 
-constexpr uint32_t kDigits = 256;
 constexpr uint32_t kPasses = 4;
 
 // The shared region: the count table, the digit bases, then A.
@@ -39,81 +34,6 @@ struct SortLayout {
   uint64_t bases() const { return uint64_t{lanes} * kDigits * 4; }
   uint64_t a() const { return (bases() + kDigits * 4 + 63) / 64 * 64; }
   uint64_t shared_bytes() const { return a() + n * words_per_key * 4; }
-};
-
-// Stable scatter of a lane's keys (and values) through a buffer of kRun
-// slots per digit and stream, aligned to the destination's cache lines: a
-// full buffer goes out as whole lines with non-temporal stores, so the lane
-// never reads for ownership a line it overwrites whole (256 interleaved
-// write streams otherwise cost a read of every line); a lane's first
-// buffer in each bucket, which shares its first line with the range before,
-// and its last are written element by element. Per key the work is one
-// buffered store and a fill count. Longer runs make each write stream
-// longer, which the memory takes faster: on this project's 2-core VM, 16M
-// keys, 128-slot runs (128 KiB of buffers) take a sort from about 120 ms to
-// about 100; sort-pairs, with twice the buffers, is fastest with one line.
-template <int kStreams, uint32_t kRun>
-class LineScatter {
-  static_assert(kRun % 16 == 0 && kRun <= UINT16_MAX, "a digit buffers whole lines, counted in 16 bits");
-
- public:
-  // Stream s goes to dst[s]; the lane's keys of digit v to indices start[v]...
-  LineScatter(std::array<uint32_t*, kStreams> dst, const uint32_t* start) : dst_(dst) {
-    for (int s = 0; s < kStreams; ++s) {
-      const uint32_t phase = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(dst[s]) / 4 % 16);
-      for (uint32_t v = 0; v < kDigits; ++v) {
-        first_[v] = start[v];
-        fill_[s][v] = static_cast<uint16_t>((phase + start[v]) % 16);
-        run_[s][v] = int64_t{start[v]} - fill_[s][v];  // the index the buffer's slot 0 stands for
-      }
-    }
-  }
-  void push(uint32_t digit, std::array<uint32_t, kStreams> words) {
-    for (int s = 0; s < kStreams; ++s) {
-      const uint32_t f = fill_[s][digit];
-      buf_[s][digit][f] = words[s];
-      fill_[s][digit] = static_cast<uint16_t>(f + 1 == kRun ? 0 : f + 1);
-      if (f + 1 == kRun) flush(s, digit);
-    }
-  }
-  // Writes what is buffered and orders the lane's stores before the end of
-  // the phase.
-  void finish() {
-    for (int s = 0; s < kStreams; ++s)
-      for (uint32_t v = 0; v < kDigits; ++v) write_elements(s, v, run_[s][v], fill_[s][v]);
-#if defined(__SSE2__)
-    _mm_sfence();
-#endif
-  }
-
- private:
-  // Slots [.., count) of digit v's buffer (slot 0 standing for index `run`)
-  // in stream s that are the lane's.
-  void write_elements(int s, uint32_t v, int64_t run, uint32_t count) {
-    for (int64_t j = std::max<int64_t>(run, first_[v]); j < run + count; ++j) dst_[s][j] = buf_[s][v][j - run];
-  }
-  void flush(int s, uint32_t v) {
-    const int64_t run = run_[s][v];
-    run_[s][v] = run + kRun;
-    if (run < first_[v]) {  // the lane's first run in the bucket, shared with others
-      write_elements(s, v, run, kRun);
-      return;
-    }
-    uint32_t* d = dst_[s] + run;  // 64-byte aligned: slot 0 of a line
-#if defined(__SSE2__)
-    const __m128i* src = reinterpret_cast<const __m128i*>(buf_[s][v]);
-    __m128i* q = reinterpret_cast<__m128i*>(d);
-    for (uint32_t i = 0; i < kRun / 4; ++i) _mm_stream_si128(q + i, _mm_load_si128(src + i));
-#else
-    std::memcpy(d, buf_[s][v], kRun * 4);
-#endif
-  }
-
-  alignas(64) uint32_t buf_[kStreams][kDigits][kRun];
-  std::array<uint32_t*, kStreams> dst_;
-  uint16_t fill_[kStreams][kDigits];
-  int64_t run_[kStreams][kDigits];
-  int64_t first_[kDigits];
 };
 
 template <bool kPairs>
