@@ -23,13 +23,18 @@ inline constexpr uint32_t kDigits = 256;
 // write streams otherwise cost a read of every line); a lane's first
 // buffer in each bucket, which shares its first line with the range before,
 // and its last are written element by element. Per key the work is one
-// buffered store and a fill count. Longer runs make each write stream
-// longer, which the memory takes faster: on this project's 2-core VM, 16M
-// keys, 128-slot runs (128 KiB of buffers) take a sort from about 120 ms to
-// about 100; sort-pairs, with twice the buffers, is fastest with one line.
+// buffered store and the advance of the digit's index into the buffers; a
+// buffer is full when that index reaches a multiple of kRun. On this
+// project's 2-core VM, 16M keys: a sort takes 59-61 ms so, 74-77 with a
+// fill count that wraps to 0 (a compare and a select more per key), and
+// pointers in place of the 32-bit indices made sort-pairs slower (its
+// pointers and buffers no longer fit the L1 cache). Longer runs make each
+// write stream longer, which the memory takes faster: 128-slot runs (128
+// KiB of buffers) took a sort from about 120 ms to about 100; sort-pairs,
+// with twice the buffers, is fastest with one line.
 template <int kStreams, uint32_t kRun>
 class LineScatter {
-  static_assert(kRun % 16 == 0 && kRun <= UINT16_MAX, "a digit buffers whole lines, counted in 16 bits");
+  static_assert(kRun % 16 == 0 && (kRun & (kRun - 1)) == 0, "a digit buffers whole lines, a power of two of them");
 
  public:
   // Stream s goes to dst[s]; the lane's keys of digit v to indices start[v]...
@@ -37,25 +42,30 @@ class LineScatter {
     for (int s = 0; s < kStreams; ++s) {
       const uint32_t phase = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(dst[s]) / 4 % 16);
       for (uint32_t v = 0; v < kDigits; ++v) {
+        const uint32_t fill = (phase + start[v]) % 16;
         first_[v] = start[v];
-        fill_[s][v] = static_cast<uint16_t>((phase + start[v]) % 16);
-        run_[s][v] = int64_t{start[v]} - fill_[s][v];  // the index the buffer's slot 0 stands for
+        next_[s][v] = (static_cast<uint32_t>(s) * kDigits + v) * kRun + fill;
+        run_[s][v] = int64_t{start[v]} - fill;  // the index the buffer's slot 0 stands for
       }
     }
   }
   void push(uint32_t digit, std::array<uint32_t, kStreams> words) {
     for (int s = 0; s < kStreams; ++s) {
-      const uint32_t f = fill_[s][digit];
-      buf_[s][digit][f] = words[s];
-      fill_[s][digit] = static_cast<uint16_t>(f + 1 == kRun ? 0 : f + 1);
-      if (f + 1 == kRun) flush(s, digit);
+      uint32_t q = next_[s][digit];
+      buf_[q++] = words[s];
+      if (q % kRun == 0) {
+        flush(s, digit);
+        q -= kRun;
+      }
+      next_[s][digit] = q;
     }
   }
   // Writes what is buffered and orders the lane's stores before the end of
   // the phase.
   void finish() {
     for (int s = 0; s < kStreams; ++s)
-      for (uint32_t v = 0; v < kDigits; ++v) write_elements(s, v, run_[s][v], fill_[s][v]);
+      for (uint32_t v = 0; v < kDigits; ++v)
+        write_elements(s, v, run_[s][v], next_[s][v] % kRun);
 #if defined(__SSE2__)
     _mm_sfence();
 #endif
@@ -65,7 +75,7 @@ class LineScatter {
   // Slots [.., count) of digit v's buffer (slot 0 standing for index `run`)
   // in stream s that are the lane's.
   void write_elements(int s, uint32_t v, int64_t run, uint32_t count) {
-    for (int64_t j = std::max<int64_t>(run, first_[v]); j < run + count; ++j) dst_[s][j] = buf_[s][v][j - run];
+    for (int64_t j = std::max<int64_t>(run, first_[v]); j < run + count; ++j) dst_[s][j] = buffer(s, v)[j - run];
   }
   void flush(int s, uint32_t v) {
     const int64_t run = run_[s][v];
@@ -76,17 +86,19 @@ class LineScatter {
     }
     uint32_t* d = dst_[s] + run;  // 64-byte aligned: slot 0 of a line
 #if defined(__SSE2__)
-    const __m128i* src = reinterpret_cast<const __m128i*>(buf_[s][v]);
+    const __m128i* src = reinterpret_cast<const __m128i*>(buffer(s, v));
     __m128i* q = reinterpret_cast<__m128i*>(d);
     for (uint32_t i = 0; i < kRun / 4; ++i) _mm_stream_si128(q + i, _mm_load_si128(src + i));
 #else
-    std::memcpy(d, buf_[s][v], kRun * 4);
+    std::memcpy(d, buffer(s, v), kRun * 4);
 #endif
   }
 
-  alignas(64) uint32_t buf_[kStreams][kDigits][kRun];
+  const uint32_t* buffer(int s, uint32_t v) const { return buf_ + (static_cast<uint32_t>(s) * kDigits + v) * kRun; }
+
+  alignas(64) uint32_t buf_[kStreams * kDigits * kRun];  // stream s, digit v: kRun slots at buffer(s, v)
   std::array<uint32_t*, kStreams> dst_;
-  uint16_t fill_[kStreams][kDigits];
+  uint32_t next_[kStreams][kDigits];  // the index in buf_ of the digit's next slot
   int64_t run_[kStreams][kDigits];
   int64_t first_[kDigits];
 };
