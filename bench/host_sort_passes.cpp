@@ -85,6 +85,10 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--threads")) threads = std::max(1ul, std::strtoul(argv[i + 1], nullptr, 10));
     if (!std::strcmp(argv[i], "--reps")) reps = std::max(1, std::atoi(argv[i + 1]));
   }
+  if (mib == 0 || mib > (uint64_t{1} << 14)) {
+    std::fprintf(stderr, "host_sort_passes: --mib must be 1 to 16384 (the keys' size in MiB)\n");
+    return 2;
+  }
   const uint64_t n = (mib << 20) / 4;
   Keys keys(n), copy(n), dst(n);
   std::mt19937_64 rng(1);  // the keys grafos bench --size generates
