@@ -25,8 +25,8 @@ inline constexpr uint32_t kDigits = 256;
 // and its last are written element by element. Per key the work is one
 // buffered store and the advance of the digit's index into the buffers; a
 // buffer is full when that index reaches a multiple of kRun. On this
-// project's 2-core VM, 16M keys: a sort takes 59-61 ms so, 74-77 with a
-// fill count that wraps to 0 (a compare and a select more per key), and
+// project's 2-core VM, 16M keys, a sort takes 59-61 ms this way and 74-77
+// with a fill count that wraps to 0 (a compare and a select more per key);
 // pointers in place of the 32-bit indices made sort-pairs slower (its
 // pointers and buffers no longer fit the L1 cache). Longer runs make each
 // write stream longer, which the memory takes faster: 128-slot runs (128
