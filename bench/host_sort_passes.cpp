@@ -1,8 +1,8 @@
-// One pass of the host sort (lib/grafos/tasklets/sort.cpp: count a digit,
-// then scatter by it), part by part, beside a memcpy of the same bytes and
-// the plain read and write of them, all measured in the same run: what the
-// four passes of an 8-bit LSD sort can reach on this machine, and which part
-// holds them back.
+// One pass of the host sort (lib/grafos/tasklets/radix_pass.h: count a
+// digit, then scatter by it), part by part, beside a memcpy of the same
+// bytes and the plain read and write of them, all measured in the same run:
+// what the four passes of an 8-bit LSD sort can reach on this machine, and
+// which part holds them back.
 //
 //   bench/host_sort_passes [--mib N] [--threads N] [--reps N]
 //
@@ -22,12 +22,13 @@
 
 #include <sys/mman.h>
 
-#include "line_scatter.h"
+#include "radix_pass.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
+using grafos::host_tasklets::DigitCounts;
 using grafos::host_tasklets::kDigits;
 using grafos::host_tasklets::LineScatter;
 using Clock = std::chrono::steady_clock;
@@ -123,16 +124,9 @@ int main(int argc, char** argv) {
       for (; i < e; ++i) dst[i] = 0;
     });
     const double count_ms = on_threads(threads, n, [&](uint32_t t, uint64_t b, uint64_t e) {
-      uint32_t h[4][kDigits] = {};
-      uint64_t i = b;
-      for (; i + 4 <= e; i += 4) {
-        ++h[0][(keys[i] >> shift) & 0xFF];
-        ++h[1][(keys[i + 1] >> shift) & 0xFF];
-        ++h[2][(keys[i + 2] >> shift) & 0xFF];
-        ++h[3][(keys[i + 3] >> shift) & 0xFF];
-      }
-      for (; i < e; ++i) ++h[0][(keys[i] >> shift) & 0xFF];
-      for (uint32_t v = 0; v < kDigits; ++v) table[uint64_t{t} * kDigits + v] = h[0][v] + h[1][v] + h[2][v] + h[3][v];
+      DigitCounts counts;
+      counts.add(reinterpret_cast<const uint8_t*>(keys.data()), b, e, shift);
+      for (uint32_t v = 0; v < kDigits; ++v) table[uint64_t{t} * kDigits + v] = counts[v];
     });
     // The coordinator's step: each thread's first index per digit.
     std::vector<uint32_t> start(table.size());

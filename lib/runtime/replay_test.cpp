@@ -3,8 +3,6 @@
 // on the OpenCL device (PoCL on CI; no device fails this test).
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <fstream>
 
 #include "ring_generator.h"
 #include "vyre/slot_publish.h"

@@ -14,7 +14,7 @@
 #include <cstdint>
 
 #include "host_tasklets.h"
-#include "line_scatter.h"
+#include "radix_pass.h"
 #include "vyre/detail/words.h"
 
 namespace grafos::host_tasklets {
@@ -56,19 +56,10 @@ SharedTaskletResult radix_sort_host(const TaskletConfig& config, std::span<const
       const uint8_t* src = pass == 0 ? in : reinterpret_cast<const uint8_t*>(pass % 2 == 1 ? a : out);
       uint32_t* dst = pass % 2 == 0 ? a : out;
       coord.parallel_for_workers([&](auto& w) {
-        uint32_t h[4][kDigits] = {};
-        for_each_chunk(w, w.partition_of(n), 4, [&](uint64_t b, uint64_t e) {
-          uint64_t i = b;
-          for (; i + 4 <= e; i += 4) {
-            ++h[0][(load_u32(src + 4 * i) >> shift) & 0xFF];
-            ++h[1][(load_u32(src + 4 * i + 4) >> shift) & 0xFF];
-            ++h[2][(load_u32(src + 4 * i + 8) >> shift) & 0xFF];
-            ++h[3][(load_u32(src + 4 * i + 12) >> shift) & 0xFF];
-          }
-          for (; i < e; ++i) ++h[0][(load_u32(src + 4 * i) >> shift) & 0xFF];
-        });
+        DigitCounts counts;
+        for_each_chunk(w, w.partition_of(n), 4, [&](uint64_t b, uint64_t e) { counts.add(src, b, e, shift); });
         uint32_t* row = table.data() + uint64_t{w.data_worker_index()} * kDigits;
-        for (uint32_t v = 0; v < kDigits; ++v) row[v] = h[0][v] + h[1][v] + h[2][v] + h[3][v];
+        for (uint32_t v = 0; v < kDigits; ++v) row[v] = counts[v];
       });
       uint32_t before = 0;
       for (uint32_t v = 0; v < kDigits; ++v) {

@@ -1,12 +1,14 @@
-// The host sort's stable scatter (sort.cpp): a lane's keys, and values,
-// written to their buckets through line-aligned buffers. A header of its
-// own so that bench/host_sort_passes.cpp measures the same code.
+// One pass of the host sort (sort.cpp) over a lane's share: count an 8-bit
+// digit of the keys, then scatter them stably by it. A header of its own so
+// that bench/host_sort_passes.cpp measures the same code.
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
+
+#include "vyre/detail/words.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -15,6 +17,26 @@
 namespace grafos::host_tasklets {
 
 inline constexpr uint32_t kDigits = 256;
+
+// A lane's counts of one digit, in four rows that take the keys in turn, so
+// that equal digits close together do not wait on one counter.
+struct DigitCounts {
+  uint32_t rows[4][kDigits] = {};
+
+  // Counts the digit at `shift` of keys [begin, end), u32 LE words at `keys`.
+  void add(const uint8_t* keys, uint64_t begin, uint64_t end, uint32_t shift) {
+    using vyre::detail::load_u32;
+    uint64_t i = begin;
+    for (; i + 4 <= end; i += 4) {
+      ++rows[0][(load_u32(keys + 4 * i) >> shift) & 0xFF];
+      ++rows[1][(load_u32(keys + 4 * i + 4) >> shift) & 0xFF];
+      ++rows[2][(load_u32(keys + 4 * i + 8) >> shift) & 0xFF];
+      ++rows[3][(load_u32(keys + 4 * i + 12) >> shift) & 0xFF];
+    }
+    for (; i < end; ++i) ++rows[0][(load_u32(keys + 4 * i) >> shift) & 0xFF];
+  }
+  uint32_t operator[](uint32_t v) const { return rows[0][v] + rows[1][v] + rows[2][v] + rows[3][v]; }
+};
 
 // Stable scatter of a lane's keys (and values) through a buffer of kRun
 // slots per digit and stream, aligned to the destination's cache lines: a
