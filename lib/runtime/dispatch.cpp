@@ -83,12 +83,16 @@ DispatchResult run_dispatch(PassRunner& runner, CheckedBuffers checked, const Di
                            "check the IO queue for slots the host cannot complete");
   }
   runner.end(buffers, result.timings);
+  if (options.result_ring_in_runner) result.runner_ring = runner.take_result_ring();
   result.faults = st[stats::FAULTS];
   result.backend = runner.backend_name();
   result.device = runner.device_name();
   result.workgroup_size = runner.workgroup_size();
   result.buffers = std::move(buffers);
   result.timings.total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  // The caller's ring is still the start; it goes once the clock has
+  // stopped, as the whole result goes when the caller is done with it.
+  if (result.runner_ring.owner) result.buffers.ring = Bytes();
   return result;
 }
 

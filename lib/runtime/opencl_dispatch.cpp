@@ -134,6 +134,13 @@ struct OpenClRunner::State {
   // buffers are made once a runner is reused (a bench, a server, a replay).
   PinnedMemory upload, readback, kept;
   size_t kept_size = 0;
+  // A result's ring left here (DispatchOptions::result_ring_in_runner), in
+  // memory shared with the results that still view it: a dispatch takes
+  // new memory while an earlier result holds this.
+  std::shared_ptr<PinnedMemory> result_ring;
+  size_t result_ring_size = 0;
+  bool ring_may_stay = false;  // this dispatch's option
+  bool ring_stayed = false;    // its pipelined pass brought the ring itself back
   uint64_t dispatches = 0;
   Bytes first_changes;  // the first dispatch's change bytes (pageable)
   // The ring's upload in chunks of whole work-groups, which begin() starts
@@ -273,6 +280,8 @@ void OpenClRunner::begin(DispatchBuffers& b, const DispatchOptions& options, Dis
   s_->slot_count = b.slot_count();
   s_->launches = 0;
   s_->changes_applied = false;
+  s_->ring_may_stay = options.result_ring_in_runner;
+  s_->ring_stayed = false;
   s_->finish_ring_chunks();  // begun, neither launched nor ended: still uploading from memory this refills
   if (s_->guard_bytes > 0) {
     begin_guarded(b);
@@ -364,10 +373,27 @@ uint8_t* OpenClRunner::change_bytes_host(size_t bytes) {
   return s_->readback.data();
 }
 
+// Where a result's ring comes back when it may stay in the runner: memory no
+// earlier result holds.
+uint8_t* OpenClRunner::result_ring_host(size_t bytes) {
+  if (!s_->result_ring || s_->result_ring.use_count() > 1) s_->result_ring = std::make_shared<PinnedMemory>();
+  cl_call("pinned memory", [&] {
+    s_->result_ring->reserve(s_->context, s_->queue, bytes);
+    return 0;
+  });
+  s_->result_ring_size = bytes;
+  return s_->result_ring->data();
+}
+
+RunnerRing OpenClRunner::take_result_ring() {
+  if (!std::exchange(s_->ring_stayed, false)) return {};
+  return {s_->result_ring, ByteSpan(s_->result_ring->data(), s_->result_ring_size)};
+}
+
 // The first pass of a one-pass dispatch in chunks of consecutive slots, each
 // chunk's upload, kernel, change read and host apply in a pipeline: chunk k
 // uploads while chunk k-1 runs and chunk k-2's changes come back and are
-// applied. A slot's status is changed only by its own lane, so a chunk's
+// applied (or, when the ring may stay in the runner, its slots come back). A slot's status is changed only by its own lane, so a chunk's
 // changes are final for this pass when its kernel ends; the last work-group
 // of the whole pass still commits the pass's counters (pass_groups).
 void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, stats::WORDS>& st,
@@ -375,7 +401,17 @@ void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, 
   const uint64_t wg = s_->workgroup_size;
   const uint64_t slots = s_->slot_count;
   const auto [chunk_slots, chunks] = s_->chunking();
-  uint8_t* changes = change_bytes_host(slots * 2);
+  // A ring that may stay in the runner comes back whole into pinned memory,
+  // each chunk behind its kernel, and no core touches it. The apply reads
+  // every line of the caller's copy for ownership while the upload reads
+  // the start, and on the H200's host that memory traffic, not the bus,
+  // set the wall; the ring's own way back costs the host one write of it
+  // (1M NOP slots, vyre bench, 8 alternating rounds: median wall 2.16-2.33
+  // ms this way, 2.28-3.21 ms with the apply). A runner's first dispatch
+  // has no pinned memory yet (begin()).
+  const bool ring_comes_back = s_->ring_may_stay && s_->dispatches > 0;
+  uint8_t* ring_back = ring_comes_back ? result_ring_host(b.ring.size()) : nullptr;
+  uint8_t* changes = ring_comes_back ? nullptr : change_bytes_host(slots * 2);
   std::vector<cl::Event> kernel(chunks), down(chunks);
   const std::vector<cl::Event>& up = s_->ring_chunks;
   cl_call("overlapped pass", [&] {
@@ -390,7 +426,11 @@ void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, 
       const std::vector<cl::Event> after_upload = {up[k]};
       s_->queue.enqueueNDRangeKernel(s_->kernel, cl::NullRange, cl::NDRange((n + wg - 1) / wg * wg), cl::NDRange(wg),
                                      &after_upload, &kernel[k]);
-      s_->queue.enqueueReadBuffer(s_->changes, CL_FALSE, first * 2, n * 2, changes + first * 2, nullptr, &down[k]);
+      if (ring_comes_back)
+        s_->queue.enqueueReadBuffer(s_->ring, CL_FALSE, first * p::SLOT_BYTES, n * p::SLOT_BYTES,
+                                    ring_back + first * p::SLOT_BYTES, nullptr, &down[k]);
+      else
+        s_->queue.enqueueReadBuffer(s_->changes, CL_FALSE, first * 2, n * 2, changes + first * 2, nullptr, &down[k]);
     }
     // What launch() and end() read after a pass comes behind its last chunk,
     // while the host applies that chunk: two round trips fewer.
@@ -433,6 +473,7 @@ void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, 
       const cl_event e = down[k]();
       error = clWaitForEvents(1, &e);
       if (error != CL_SUCCESS) return "clWaitForEvents";
+      if (ring_comes_back) continue;
       ready.store(k + 1, std::memory_order_release);
       apply_share(k, appliers);
     }
@@ -455,7 +496,8 @@ void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, 
     }
     return nullptr;
   };
-  s_->workers().parallel_for(appliers + 1, 1, [&](size_t begin, size_t end) {
+  if (ring_comes_back) failed_call = wait_and_announce();  // nothing to apply
+  else s_->workers().parallel_for(appliers + 1, 1, [&](size_t begin, size_t end) {
     for (size_t piece = begin; piece < end; ++piece) {
       if (piece == 0) {
         failed_call = wait_and_announce();
@@ -476,11 +518,12 @@ void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, 
       }
     }
   });
-  if (failed) cl_call("overlapped pass", [&]() -> int { throw cl::Error(error, failed_call); });
+  if (failed_call != nullptr) cl_call("overlapped pass", [&]() -> int { throw cl::Error(error, failed_call); });
   s_->pass_io_queue.assign(b.io_queue.begin(), b.io_queue.end());
   s_->kernel.setArg(10, cl_uint{0});
   s_->ring_chunks.clear();
   s_->changes_applied = true;
+  s_->ring_stayed = ring_comes_back;
   // The parts overlap: each is its own time, and together they exceed the
   // wall. The host's wait and apply after the enqueues overlap the uploads.
   timings.upload_ms += event_ms[0];
@@ -664,6 +707,7 @@ void OpenClRunner::end(DispatchBuffers& b, DispatchTimings& timings) {
   if (s_->read_behind_pass()) {
     std::ranges::copy(s_->pass_io_queue, b.io_queue.begin());
   } else {
+    s_->ring_stayed = false;  // later launches changed the ring: every change comes into the caller's copy
     const bool whole_ring = s_->guard_bytes > 0;
     const size_t change_bytes = whole_ring ? 0 : size_t{s_->slot_count} * 2;
     uint8_t* changes = change_bytes > 0 ? change_bytes_host(change_bytes) : nullptr;

@@ -186,6 +186,60 @@ TEST_CASE("large rings: the overlapped first pass gives the reference's buffers"
   CHECK(one_launch == 2);
 }
 
+// With DispatchOptions::result_ring_in_runner a pipelined pass brings the
+// ring itself back into the runner's pinned memory: from a runner's second
+// dispatch on, a one-launch result's ring stays there (its buffers.ring
+// empty), while an earlier result that still holds its ring keeps it; a
+// runner's first dispatch and one of several launches bring it into the
+// caller's buffers as before. Every ring is the reference's.
+TEST_CASE("large rings: a result's ring left in the runner's memory") {
+  testing::RingGenerator gen(11, testing::resource_file("vyre_runner_ring_resource.bin", "resource bytes"));
+  OpenClOptions options;
+  options.workgroup_size = 64;
+  auto device = std::make_unique<OpenClRunner>(options);
+  ReferenceRunner reference(64);
+  struct Case {
+    uint32_t slots;
+    bool load_misses, kept, stays;
+  };
+  const Case cases[] = {{131072, false, false, false},  // the runner's first dispatch: ordinary memory
+                        {131073, false, false, true},   // a partial last work-group
+                        {200000, false, true, true},    // from a kept start
+                        {131072, true, false, false},   // LOAD_MISS: several launches
+                        {131072, false, false, true}};
+  std::vector<std::pair<DispatchResult, Bytes>> held;  // results kept alive across later dispatches
+  for (size_t i = 0; i < std::size(cases); ++i) {
+    CAPTURE(i);
+    const Case& c = cases[i];
+    testing::GeneratedRing g = gen.next(c.slots, c.load_misses);
+    DispatchOptions o;
+    o.resources = g.resources;
+    o.result_ring_in_runner = true;
+    if (c.kept) {
+      device->keep_start(g.buffers);
+      o.start_is_kept = true;
+    }
+    DispatchResult want = run_dispatch(reference, CheckedBuffers(g.buffers), o);
+    DispatchResult got = run_dispatch(*device, CheckedBuffers(g.buffers), o);
+    REQUIRE(static_cast<bool>(got.runner_ring.owner) == c.stays);
+    CHECK(got.buffers.ring.empty() == c.stays);
+    REQUIRE(got.launches == want.launches);
+    CHECK((got.launches == 1) == !c.load_misses);
+    normalize_io(want.buffers);
+    normalize_io(got.buffers);
+    REQUIRE(std::ranges::equal(got.ring(), want.ring()));
+    REQUIRE(got.buffers.control == want.buffers.control);
+    REQUIRE(got.buffers.io_queue == want.buffers.io_queue);
+    held.emplace_back(std::move(got), std::move(want.buffers.ring));
+  }
+  // Every held ring is still its own, after the runner too.
+  device.reset();
+  for (size_t i = 0; i < held.size(); ++i) {
+    CAPTURE(i);
+    CHECK(std::ranges::equal(held[i].first.ring(), held[i].second));
+  }
+}
+
 TEST_CASE("SHUTDOWN, set before the dispatch, stops every lane") {
   OpenClRunner device(OpenClOptions{});
   DispatchBuffers b = default_dispatch_buffers(encode_empty_ring(64));

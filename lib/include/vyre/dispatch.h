@@ -50,6 +50,11 @@ struct DispatchOptions {
   // The caller's ring is the one it gave PassRunner::keep_start: a runner
   // that keeps starting buffers uploads from its own copy (pinned memory).
   bool start_is_kept = false;
+  // The caller reads the result's ring through DispatchResult::ring() (a
+  // bench does): a runner may then leave the ring in its own pinned memory,
+  // which the device fills by DMA faster than the host's cores apply the
+  // changes to the caller's copy, whose every line they must read first.
+  bool result_ring_in_runner = false;
 };
 
 struct IoServiced {
@@ -71,8 +76,18 @@ struct DispatchTimings {
   bool build_cache_hit = false;
 };
 
+// A result's ring that stayed in a runner's memory
+// (DispatchOptions::result_ring_in_runner): `owner` keeps it alive, after
+// the runner too; the runner never reuses memory a result still holds.
+struct RunnerRing {
+  std::shared_ptr<const void> owner;
+  ByteSpan bytes;
+};
+
 struct DispatchResult {
-  DispatchBuffers buffers;
+  DispatchBuffers buffers;  // with an empty ring when runner_ring holds it
+  RunnerRing runner_ring;
+  ByteSpan ring() const { return runner_ring.owner ? runner_ring.bytes : ByteSpan(buffers.ring); }
   uint32_t faults = 0;
   uint32_t passes = 0;
   uint32_t launches = 0;
@@ -111,6 +126,10 @@ class PassRunner {
   virtual void launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,
                       DispatchTimings& timings) = 0;
   virtual void end(DispatchBuffers& buffers, DispatchTimings& timings) = 0;
+  // After end(): the ring, when the dispatch left it in the runner's memory
+  // (DispatchOptions::result_ring_in_runner), once; otherwise nothing, and
+  // end() brought every change into `buffers`.
+  virtual RunnerRing take_result_ring() { return {}; }
   // From begin() until end() returns a runner may still be moving the
   // buffers (the OpenCL runner's uploads run on after begin() returns). A
   // caller that gives up a dispatch without end() calls this before the
@@ -122,8 +141,10 @@ class PassRunner {
     (void)bytes;
     return std::nullopt;
   }
-  // The bytes a dispatch of `buffers` moves each way, as this runner moves
-  // them (the OpenCL runner brings back two bytes a slot, not the ring).
+  // The bytes a dispatch of `buffers` must move each way, as this runner
+  // needs them: what a bench's floor counts (the OpenCL runner needs two
+  // bytes a slot back, not the ring, though it brings the ring back when it
+  // may keep it, DispatchOptions::result_ring_in_runner).
   virtual std::pair<uint64_t, uint64_t> bytes_moved(const BufferSizes& sizes) {
     (void)sizes;
     return {0, 0};

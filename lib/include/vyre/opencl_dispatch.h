@@ -49,6 +49,7 @@ class OpenClRunner final : public PassRunner {
   void launch(uint32_t iterations, std::array<uint32_t, stats::WORDS>& stats, DispatchBuffers& buffers,
               DispatchTimings& timings) override;
   void end(DispatchBuffers& buffers, DispatchTimings& timings) override;
+  RunnerRing take_result_ring() override;
   void abandon() noexcept override;
   void set_cancel(std::stop_token token) override;
   std::optional<TransferRates> measure_bus(size_t bytes) override;
@@ -58,6 +59,7 @@ class OpenClRunner final : public PassRunner {
   void begin_guarded(DispatchBuffers& buffers);
   void upload_ring(const DispatchBuffers& buffers, bool start_is_kept, bool chunked);
   uint8_t* change_bytes_host(size_t bytes);
+  uint8_t* result_ring_host(size_t bytes);
   void pipeline_first_pass(DispatchBuffers& buffers, std::array<uint32_t, stats::WORDS>& stats,
                            DispatchTimings& timings);
   void apply_changes(DispatchBuffers& buffers, const uint8_t* changes, size_t first_slot, size_t end_slot);
