@@ -136,7 +136,8 @@ struct OpenClRunner::State {
   size_t kept_size = 0;
   // A result's ring left here (DispatchOptions::result_ring_in_runner), in
   // memory shared with the results that still view it: a dispatch takes
-  // new memory while an earlier result holds this.
+  // new memory while an earlier result holds this. The last result to go
+  // unmaps it through the runner's queue, waiting for what runs there.
   std::shared_ptr<PinnedMemory> result_ring;
   size_t result_ring_size = 0;
   bool ring_may_stay = false;  // this dispatch's option
@@ -377,6 +378,9 @@ uint8_t* OpenClRunner::change_bytes_host(size_t bytes) {
 // earlier result holds.
 uint8_t* OpenClRunner::result_ring_host(size_t bytes) {
   if (!s_->result_ring || s_->result_ring.use_count() > 1) s_->result_ring = std::make_shared<PinnedMemory>();
+  // A result dropped on another thread may have read this memory last:
+  // its reads come before the device's writes below.
+  std::atomic_thread_fence(std::memory_order_acquire);
   cl_call("pinned memory", [&] {
     s_->result_ring->reserve(s_->context, s_->queue, bytes);
     return 0;
@@ -579,6 +583,7 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
       s_->finish_ring_chunks();
     }
   }
+  if (s_->launches > 0) s_->ring_stayed = false;  // a later launch changes the ring that came back
   ++s_->launches;
   for (; s_->slot_count > 0 && passes < iterations;) {
     if (s_->cancel.stop_requested())
@@ -615,7 +620,10 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
   timings.transfer_ms += ms_since(t0);
 }
 
-void OpenClRunner::abandon() noexcept { s_->drain(); }
+void OpenClRunner::abandon() noexcept {
+  s_->drain();
+  s_->ring_stayed = false;
+}
 
 void OpenClRunner::set_cancel(std::stop_token token) { s_->cancel = std::move(token); }
 

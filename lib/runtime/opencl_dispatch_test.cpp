@@ -191,7 +191,8 @@ TEST_CASE("large rings: the overlapped first pass gives the reference's buffers"
 // dispatch on, a one-launch result's ring stays there (its buffers.ring
 // empty), while an earlier result that still holds its ring keeps it; a
 // runner's first dispatch and one of several launches bring it into the
-// caller's buffers as before. Every ring is the reference's.
+// caller's buffers as before. Then results that are dropped leave their
+// memory to the next dispatch. Every ring is the reference's.
 TEST_CASE("large rings: a result's ring left in the runner's memory") {
   testing::RingGenerator gen(11, testing::resource_file("vyre_runner_ring_resource.bin", "resource bytes"));
   OpenClOptions options;
@@ -200,13 +201,14 @@ TEST_CASE("large rings: a result's ring left in the runner's memory") {
   ReferenceRunner reference(64);
   struct Case {
     uint32_t slots;
-    bool load_misses, kept, stays;
+    bool load_misses, kept, persistent, stays;
   };
-  const Case cases[] = {{131072, false, false, false},  // the runner's first dispatch: ordinary memory
-                        {131073, false, false, true},   // a partial last work-group
-                        {200000, false, true, true},    // from a kept start
-                        {131072, true, false, false},   // LOAD_MISS: several launches
-                        {131072, false, false, true}};
+  const Case cases[] = {{131072, false, false, false, false},  // the runner's first dispatch: ordinary memory
+                        {131073, false, false, false, true},   // a partial last work-group
+                        {200000, false, true, false, true},    // from a kept start
+                        {131072, true, false, false, false},   // LOAD_MISS: several launches
+                        {140000, false, false, true, true},    // persistent, one iteration a launch
+                        {131072, false, false, false, true}};
   std::vector<std::pair<DispatchResult, Bytes>> held;  // results kept alive across later dispatches
   for (size_t i = 0; i < std::size(cases); ++i) {
     CAPTURE(i);
@@ -215,6 +217,10 @@ TEST_CASE("large rings: a result's ring left in the runner's memory") {
     DispatchOptions o;
     o.resources = g.resources;
     o.result_ring_in_runner = true;
+    if (c.persistent) {
+      o.mode = DispatchMode::Persistent;
+      o.max_iterations = 1;
+    }
     if (c.kept) {
       device->keep_start(g.buffers);
       o.start_is_kept = true;
@@ -238,6 +244,22 @@ TEST_CASE("large rings: a result's ring left in the runner's memory") {
     CAPTURE(i);
     CHECK(std::ranges::equal(held[i].first.ring(), held[i].second));
   }
+  // Dropped results: their memory comes back, smaller rings after larger.
+  device = std::make_unique<OpenClRunner>(options);
+  const uint8_t* last = nullptr;
+  int reused = 0;
+  for (uint32_t slots : {131072u, 200000u, 150000u, 131073u}) {
+    CAPTURE(slots);
+    testing::GeneratedRing g = gen.next(slots, false);
+    DispatchOptions o;
+    o.result_ring_in_runner = true;
+    const DispatchResult want = run_dispatch(reference, CheckedBuffers(g.buffers), o);
+    const DispatchResult got = run_dispatch(*device, CheckedBuffers(g.buffers), o);
+    REQUIRE(std::ranges::equal(got.ring(), want.ring()));
+    reused += got.runner_ring.owner && got.ring().data() == last;
+    last = got.runner_ring.owner ? got.ring().data() : nullptr;
+  }
+  CHECK(reused == 2);
 }
 
 TEST_CASE("SHUTDOWN, set before the dispatch, stops every lane") {

@@ -44,8 +44,9 @@ BenchReport bench_dispatch(const DispatchInputs& inputs, uint32_t warmup, uint32
   // uploads are fastest (pinned memory on OpenCL), as a server does.
   runner->keep_start(base.get());
   options.start_is_kept = true;
-  // A run's result is read in place (its done count), as a server sends
-  // it: the runner may leave the ring in its own memory.
+  // A run's ring is never read here (its done count is control's), so the
+  // runner may leave it in its own memory. Not through a server, which
+  // sends the ring back in the caller's copy.
   options.result_ring_in_runner = true;
   const auto [up, down] = runner->bytes_moved(BufferSizes::of(base.get()));
   const std::optional<TransferRates> bus = runner->measure_bus(std::max(up, down));

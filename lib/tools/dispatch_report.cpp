@@ -8,7 +8,7 @@ using nlohmann::json;
 
 json dispatch_report_json(const DispatchResult& r, const DispatchOptions& options, double total_ms) {
   const ControlView control = decode_control(r.buffers.control);
-  const RingView ring = decode_ring(r.buffers.ring);
+  const RingView ring = decode_ring(r.ring());
   json metrics = json::object();
   for (uint32_t i = 0; i < control.metrics.size(); ++i)
     if (control.metrics[i] != 0) metrics[metric_label(i)] = control.metrics[i];

@@ -50,10 +50,13 @@ struct DispatchOptions {
   // The caller's ring is the one it gave PassRunner::keep_start: a runner
   // that keeps starting buffers uploads from its own copy (pinned memory).
   bool start_is_kept = false;
-  // The caller reads the result's ring through DispatchResult::ring() (a
-  // bench does): a runner may then leave the ring in its own pinned memory,
-  // which the device fills by DMA faster than the host's cores apply the
-  // changes to the caller's copy, whose every line they must read first.
+  // For a caller that reads the result's ring only through
+  // DispatchResult::ring() (vyre bench, which reads none of it): a runner
+  // may then leave the ring in its own pinned memory, which the device fills
+  // by DMA faster than the host's cores apply the changes to the caller's
+  // copy, whose every line they must read first. Code that takes
+  // result.buffers whole (an --out-dir, a replay's next round) must not set
+  // it: their ring would be empty.
   bool result_ring_in_runner = false;
 };
 
@@ -127,8 +130,9 @@ class PassRunner {
                       DispatchTimings& timings) = 0;
   virtual void end(DispatchBuffers& buffers, DispatchTimings& timings) = 0;
   // After end(): the ring, when the dispatch left it in the runner's memory
-  // (DispatchOptions::result_ring_in_runner), once; otherwise nothing, and
-  // end() brought every change into `buffers`.
+  // (DispatchOptions::result_ring_in_runner), once; `buffers.ring` then
+  // still holds the start. Otherwise nothing, and end() brought every
+  // change into `buffers`.
   virtual RunnerRing take_result_ring() { return {}; }
   // From begin() until end() returns a runner may still be moving the
   // buffers (the OpenCL runner's uploads run on after begin() returns). A
