@@ -141,7 +141,9 @@ struct OpenClRunner::State {
   std::shared_ptr<PinnedMemory> result_ring;
   size_t result_ring_size = 0;
   bool ring_may_stay = false;  // this dispatch's option
-  bool ring_stayed = false;    // its pipelined pass brought the ring itself back
+  // Its pipelined pass brought the ring itself back; what a later launch
+  // changed comes into the caller's copy instead (read_behind_pass()).
+  bool ring_came_back = false;
   uint64_t dispatches = 0;
   Bytes first_changes;  // the first dispatch's change bytes (pageable)
   // The ring's upload in chunks of whole work-groups, which begin() starts
@@ -282,7 +284,7 @@ void OpenClRunner::begin(DispatchBuffers& b, const DispatchOptions& options, Dis
   s_->launches = 0;
   s_->changes_applied = false;
   s_->ring_may_stay = options.result_ring_in_runner;
-  s_->ring_stayed = false;
+  s_->ring_came_back = false;
   s_->finish_ring_chunks();  // begun, neither launched nor ended: still uploading from memory this refills
   if (s_->guard_bytes > 0) {
     begin_guarded(b);
@@ -390,16 +392,17 @@ uint8_t* OpenClRunner::result_ring_host(size_t bytes) {
 }
 
 RunnerRing OpenClRunner::take_result_ring() {
-  if (!std::exchange(s_->ring_stayed, false)) return {};
+  if (!std::exchange(s_->ring_came_back, false) || !s_->read_behind_pass()) return {};
   return {s_->result_ring, ByteSpan(s_->result_ring->data(), s_->result_ring_size)};
 }
 
 // The first pass of a one-pass dispatch in chunks of consecutive slots, each
 // chunk's upload, kernel, change read and host apply in a pipeline: chunk k
 // uploads while chunk k-1 runs and chunk k-2's changes come back and are
-// applied (or, when the ring may stay in the runner, its slots come back). A slot's status is changed only by its own lane, so a chunk's
-// changes are final for this pass when its kernel ends; the last work-group
-// of the whole pass still commits the pass's counters (pass_groups).
+// applied (or, when the ring may stay in the runner, its slots come back).
+// A slot's status is changed only by its own lane, so a chunk's changes are
+// final for this pass when its kernel ends; the last work-group of the
+// whole pass still commits the pass's counters (pass_groups).
 void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, stats::WORDS>& st,
                                        DispatchTimings& timings) {
   const uint64_t wg = s_->workgroup_size;
@@ -527,7 +530,7 @@ void OpenClRunner::pipeline_first_pass(DispatchBuffers& b, std::array<uint32_t, 
   s_->kernel.setArg(10, cl_uint{0});
   s_->ring_chunks.clear();
   s_->changes_applied = true;
-  s_->ring_stayed = ring_comes_back;
+  s_->ring_came_back = ring_comes_back;
   // The parts overlap: each is its own time, and together they exceed the
   // wall. The host's wait and apply after the enqueues overlap the uploads.
   timings.upload_ms += event_ms[0];
@@ -583,7 +586,6 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
       s_->finish_ring_chunks();
     }
   }
-  if (s_->launches > 0) s_->ring_stayed = false;  // a later launch changes the ring that came back
   ++s_->launches;
   for (; s_->slot_count > 0 && passes < iterations;) {
     if (s_->cancel.stop_requested())
@@ -622,7 +624,7 @@ void OpenClRunner::launch(uint32_t iterations, std::array<uint32_t, stats::WORDS
 
 void OpenClRunner::abandon() noexcept {
   s_->drain();
-  s_->ring_stayed = false;
+  s_->ring_came_back = false;
 }
 
 void OpenClRunner::set_cancel(std::stop_token token) { s_->cancel = std::move(token); }
@@ -715,7 +717,6 @@ void OpenClRunner::end(DispatchBuffers& b, DispatchTimings& timings) {
   if (s_->read_behind_pass()) {
     std::ranges::copy(s_->pass_io_queue, b.io_queue.begin());
   } else {
-    s_->ring_stayed = false;  // later launches changed the ring: every change comes into the caller's copy
     const bool whole_ring = s_->guard_bytes > 0;
     const size_t change_bytes = whole_ring ? 0 : size_t{s_->slot_count} * 2;
     uint8_t* changes = change_bytes > 0 ? change_bytes_host(change_bytes) : nullptr;

@@ -3,7 +3,6 @@
 // on the OpenCL device (PoCL on CI; no device fails this test).
 #include <doctest/doctest.h>
 
-
 #include "ring_generator.h"
 #include "vyre/slot_publish.h"
 #include "vyre/backend.h"
