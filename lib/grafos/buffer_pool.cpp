@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
@@ -32,6 +33,15 @@ constexpr size_t kHugePage = size_t{2} << 20;
 constexpr size_t kKeptBlocks = 24;
 constexpr size_t kKeptBytes = size_t{2} << 30;
 
+// Zeroes [0, bytes) but `skip`.
+void zero_except(void* p, size_t bytes, ByteRange skip) {
+  const size_t begin = std::min<uint64_t>(skip.begin, bytes);
+  const size_t end = std::clamp<uint64_t>(skip.end, begin, bytes);
+  auto* b = static_cast<uint8_t*>(p);
+  std::memset(b, 0, begin);
+  std::memset(b + end, 0, bytes - end);
+}
+
 size_t mapped_size(size_t bytes) {
   const size_t granule = bytes >= kHugePage ? kHugePage : 4096;
   return (bytes + granule - 1) / granule * granule;
@@ -55,10 +65,10 @@ Pool& pool() {
 
 }  // namespace
 
-void* acquire_block(size_t bytes, bool zeroed) {
+void* acquire_block(size_t bytes, bool zeroed, ByteRange unzeroed) {
   if (!kPooled || bytes < kPoolMinBytes) {
     void* p = ::operator new(bytes == 0 ? 64 : bytes, std::align_val_t{64});
-    if (zeroed) std::memset(p, 0, bytes);
+    if (zeroed) zero_except(p, bytes, unzeroed);
     return p;
   }
   const size_t size = mapped_size(bytes);
@@ -75,7 +85,7 @@ void* acquire_block(size_t bytes, bool zeroed) {
     pl.live.emplace(b.p, b.size);
     pl.kept.erase(pl.kept.begin() + static_cast<std::ptrdiff_t>(best));
     pl.kept_bytes -= b.size;
-    if (zeroed) std::memset(b.p, 0, bytes);
+    if (zeroed) zero_except(b.p, bytes, unzeroed);
     return b.p;
   }
   void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

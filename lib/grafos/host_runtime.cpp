@@ -45,9 +45,9 @@ void LaneBarrier::cancel() {
 }
 
 
-HostRun::HostRun(const TaskletConfig& config, std::span<const uint8_t> input)
+HostRun::HostRun(const TaskletConfig& config, std::span<const uint8_t> input, ByteRange unzeroed)
     : config_(config), input_(input), started_(std::chrono::steady_clock::now()) {
-  shared_.emplace(config.shared_bytes);
+  shared_.emplace(config.shared_bytes, unzeroed);
   scratch_.emplace(config.scratch_bytes_per_worker * config.workers);
   fuel_.store(config.max_fuel.value_or(0));
   if (config.cancel.stop_possible())

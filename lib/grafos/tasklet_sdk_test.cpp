@@ -246,3 +246,27 @@ TEST_CASE("regions start zeroed, also when a later run reuses their memory") {
   }
   trim_buffer_pool();
 }
+
+TEST_CASE("bytes declared written before read are left as they were; the rest of the region starts zeroed") {
+  constexpr uint64_t kBytes = 4 << 20, kFrom = 4096, kCount = 1 << 20;
+  for (int run = 0; run < 3; ++run) {
+    Builder b = basic(3);
+    b.shared_bytes(kBytes);  // from the buffer pool, reused by the next run
+    b.shared_written_before_read(kFrom, kCount);
+    b.launch([&](auto& c) {
+      auto bytes = c.shared_region().template array<uint8_t>(0, kBytes);
+      CHECK(std::all_of(bytes.begin() + sizeof(Shared), bytes.begin() + kFrom, [](uint8_t x) { return x == 0; }));
+      CHECK(std::all_of(bytes.begin() + kFrom + kCount, bytes.end(), [](uint8_t x) { return x == 0; }));
+      std::fill(bytes.begin() + sizeof(Shared), bytes.end(), 0xFF);
+    });
+  }
+  // A range past the region's end is clipped to it.
+  Builder b = basic(3);
+  b.shared_bytes(kBytes);
+  b.shared_written_before_read(kBytes - 64, UINT64_MAX);
+  b.launch([&](auto& c) {
+    auto bytes = c.shared_region().template array<uint8_t>(0, kBytes);
+    CHECK(std::all_of(bytes.begin() + sizeof(Shared), bytes.end() - 64, [](uint8_t x) { return x == 0; }));
+  });
+  trim_buffer_pool();
+}

@@ -39,7 +39,11 @@ struct SortLayout {
 template <bool kPairs>
 SharedTaskletResult radix_sort_host(const TaskletConfig& config, std::span<const uint8_t> input) {
   constexpr uint64_t kWords = kPairs ? 2 : 1;
-  return builder_for<NoState, NoState>(config, input).launch([](auto& coord) {
+  // The first pass writes all of A before any pass reads it.
+  const SortLayout planned{input.size() / (4 * kWords), config.workers - 1, kWords};
+  auto builder = builder_for<NoState, NoState>(config, input);
+  builder.shared_written_before_read(planned.a(), planned.n * kWords * 4);
+  return builder.launch([](auto& coord) {
     const SortLayout layout{coord.input().size() / (4 * kWords), coord.data_worker_count(), kWords};
     const uint64_t n = layout.n;
     if (n > UINT32_MAX)

@@ -19,10 +19,16 @@
 
 namespace grafos {
 
+// Bytes [begin, end) of a buffer.
+struct ByteRange {
+  uint64_t begin = 0, end = 0;
+};
+
 namespace detail {
 
-// 64-byte aligned; zeroed when `zeroed` (a fresh mapping already is).
-void* acquire_block(size_t bytes, bool zeroed);
+// 64-byte aligned; zeroed when `zeroed` (a fresh mapping already is), all
+// but `unzeroed`, which the caller writes before it reads.
+void* acquire_block(size_t bytes, bool zeroed, ByteRange unzeroed = {});
 void release_block(void* p, size_t bytes) noexcept;
 
 template <typename T>
@@ -56,7 +62,8 @@ void trim_buffer_pool() noexcept;
 // A pooled buffer owned by one scope, e.g. a lane's table.
 class PooledBuffer {
  public:
-  PooledBuffer(size_t bytes, bool zeroed) : data_(detail::acquire_block(bytes, zeroed)), bytes_(bytes) {}
+  PooledBuffer(size_t bytes, bool zeroed, ByteRange unzeroed = {})
+      : data_(detail::acquire_block(bytes, zeroed, unzeroed)), bytes_(bytes) {}
   ~PooledBuffer() { detail::release_block(data_, bytes_); }
   PooledBuffer(const PooledBuffer&) = delete;
   PooledBuffer& operator=(const PooledBuffer&) = delete;

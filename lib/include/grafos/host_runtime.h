@@ -44,7 +44,9 @@ class LaneBarrier {
 
 class HostRun {
  public:
-  HostRun(const TaskletConfig& config, std::span<const uint8_t> input);
+  // `unzeroed`: shared-region bytes the tasklet writes before it reads
+  // them (SharedTaskletBuilder::shared_written_before_read).
+  HostRun(const TaskletConfig& config, std::span<const uint8_t> input, ByteRange unzeroed = {});
   ~HostRun();
   HostRun(const HostRun&) = delete;
   HostRun& operator=(const HostRun&) = delete;
@@ -80,7 +82,8 @@ class HostRun {
   // Regions are zeroed pooled buffers of at least one cache line, so an
   // empty state still has an address.
   struct RegionMemory {
-    explicit RegionMemory(uint64_t bytes) : buffer(std::max<uint64_t>(bytes, 64), true), size(bytes) {}
+    explicit RegionMemory(uint64_t bytes, ByteRange unzeroed = {})
+        : buffer(std::max<uint64_t>(bytes, 64), true, unzeroed), size(bytes) {}
     uint8_t* data() const { return buffer.data(); }
     PooledBuffer buffer;
     uint64_t size;

@@ -24,6 +24,8 @@
 // set_output or an output region the lanes fill in place.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <span>
@@ -167,6 +169,15 @@ class SharedTaskletBuilder {
   SharedTaskletBuilder& cancel_token(std::stop_token token) { config_.cancel = std::move(token); return *this; }
   // The input bytes; they must outlive launch().
   SharedTaskletBuilder& input(std::span<const uint8_t> bytes) { input_ = bytes; return *this; }
+  // Shared-region bytes [offset, offset + bytes) that the tasklet writes
+  // before it reads them: the host target leaves them as the memory it
+  // reuses held them instead of zeroing them first (a sort's 64 MiB working
+  // copy: 2.6-3.8 ms a run on a 2-core VM). What else the region holds still
+  // starts zeroed.
+  SharedTaskletBuilder& shared_written_before_read(uint64_t offset, uint64_t bytes) {
+    unzeroed_ = {offset, offset + std::min(bytes, UINT64_MAX - offset)};
+    return *this;
+  }
   const TaskletConfig& config() const { return config_; }
 
   // Runs the coordinator on the calling thread (lane 0) and the data lanes on
@@ -174,7 +185,7 @@ class SharedTaskletBuilder {
   template <typename F>
   SharedTaskletResult launch(F&& coordinator) {
     validate_config(config_, std::is_empty_v<S> ? 0 : sizeof(S), std::is_empty_v<W> ? 0 : sizeof(W));
-    detail::HostRun run(config_, input_);
+    detail::HostRun run(config_, input_, unzeroed_);
     new (run.shared().data()) S();
     for (uint32_t lane = 0; lane < config_.workers; ++lane)
       if (config_.scratch_bytes_per_worker > 0) new (run.scratch(lane).data()) W();
@@ -192,6 +203,7 @@ class SharedTaskletBuilder {
  private:
   TaskletConfig config_;
   std::span<const uint8_t> input_;
+  ByteRange unzeroed_;
 };
 
 }  // namespace grafos
