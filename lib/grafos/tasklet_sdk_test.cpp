@@ -247,7 +247,7 @@ TEST_CASE("regions start zeroed, also when a later run reuses their memory") {
   trim_buffer_pool();
 }
 
-TEST_CASE("bytes declared written before read are left as they were; the rest of the region starts zeroed") {
+TEST_CASE("bytes declared written before read: the rest of a reused shared region still starts zeroed, and the range is clipped to the region") {
   constexpr uint64_t kBytes = 4 << 20, kFrom = 4096, kCount = 1 << 20;
   for (int run = 0; run < 3; ++run) {
     Builder b = basic(3);
@@ -260,13 +260,33 @@ TEST_CASE("bytes declared written before read are left as they were; the rest of
       std::fill(bytes.begin() + sizeof(Shared), bytes.end(), 0xFF);
     });
   }
-  // A range past the region's end is clipped to it.
-  Builder b = basic(3);
-  b.shared_bytes(kBytes);
-  b.shared_written_before_read(kBytes - 64, UINT64_MAX);
-  b.launch([&](auto& c) {
-    auto bytes = c.shared_region().template array<uint8_t>(0, kBytes);
-    CHECK(std::all_of(bytes.begin() + sizeof(Shared), bytes.end() - 64, [](uint8_t x) { return x == 0; }));
-  });
+  // Ranges running past the region's end, or starting there, are clipped to it.
+  for (const auto& [from, count] : {std::pair<uint64_t, uint64_t>{kBytes - 64, UINT64_MAX}, {kBytes + 100, 10}}) {
+    Builder b = basic(3);
+    b.shared_bytes(kBytes);
+    b.shared_written_before_read(from, count);
+    b.launch([&](auto& c) {
+      auto bytes = c.shared_region().template array<uint8_t>(0, kBytes);
+      const uint64_t zeroed = std::min(from, kBytes);
+      CHECK(std::all_of(bytes.begin() + sizeof(Shared), bytes.begin() + zeroed, [](uint8_t x) { return x == 0; }));
+      std::fill(bytes.begin() + sizeof(Shared), bytes.end(), 0xFF);
+    });
+  }
+  // A shared state whose constructor leaves its members unset still starts
+  // zeroed inside a declared range: its bytes are outside what is left.
+  struct Unset {
+    Unset() {}  // NOLINT: leaves `words` indeterminate on purpose
+    uint32_t words[16];
+  };
+  for (int run = 0; run < 2; ++run) {
+    SharedTaskletBuilder<Unset, Scratch> b;
+    b.cores(3).workers(3).shared_bytes(kBytes).scratch_bytes_per_worker(64);
+    b.shared_written_before_read(0, kBytes);
+    b.launch([&](auto& c) {
+      auto bytes = c.shared_region().template array<uint8_t>(0, sizeof(Unset));
+      CHECK(std::all_of(bytes.begin(), bytes.end(), [](uint8_t x) { return x == 0; }));
+      std::ranges::fill(c.shared_region().template array<uint8_t>(0, kBytes), 0xFF);
+    });
+  }
   trim_buffer_pool();
 }

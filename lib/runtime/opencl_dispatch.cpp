@@ -156,10 +156,12 @@ struct OpenClRunner::State {
   // pageable memory waits for the driver's staging copy, and on an H200 the
   // four reads behind a pipelined pass took 0.27 ms that way, an eighth of
   // the wall. What a read brings lands in the caller's buffer in
-  // finish_small_reads(), after the wait that covers it. Their writes stay
-  // pageable: the driver sends a small one with the commands, while one
-  // from pinned memory queues behind the ring's chunks on the copy engine
-  // (an H200, 1M NOP slots: every kernel after every chunk, 0.6 ms more).
+  // finish_small_reads(), after the wait that covers it; the buffers' sizes
+  // are fixed from begin() to end(), so each read fits the region
+  // stage_small() gave it. Their writes stay pageable: the driver sends a
+  // small one with the commands, while one from pinned memory queues behind
+  // the ring's chunks on the copy engine (an H200, 1M NOP slots: every
+  // kernel after every chunk, 2.77 ms wall against 1.84-1.94).
   enum SmallBuffer : size_t { kControl, kDebugLog, kIoQueue, kStats, kSmallBuffers };
   PinnedMemory small;
   bool small_pinned = false;  // in this dispatch
@@ -246,6 +248,7 @@ struct OpenClRunner::State {
     if (copy_in()) clFinish(copy_in());
     if (queue()) clFinish(queue());
     ring_chunks.clear();
+    staged_reads.clear();  // a failed launch's: their targets may be gone
   }
   // Transfers from or into the caller's buffers may still run when an error
   // leaves begin(), launch() or end(): the queues are drained first, so the

@@ -39,7 +39,8 @@ struct SortLayout {
 template <bool kPairs>
 SharedTaskletResult radix_sort_host(const TaskletConfig& config, std::span<const uint8_t> input) {
   constexpr uint64_t kWords = kPairs ? 2 : 1;
-  // The first pass writes all of A before any pass reads it.
+  // The first pass writes all of A before any pass reads it. (Fewer than 2
+  // workers wrap the lane count here; launch() rejects them first.)
   const SortLayout planned{input.size() / (4 * kWords), config.workers - 1, kWords};
   auto builder = builder_for<NoState, NoState>(config, input);
   builder.shared_written_before_read(planned.a(), planned.n * kWords * 4);

@@ -20,7 +20,9 @@
 // The shared state S lives at the start of the shared region and each
 // worker's scratch state W at the start of its scratch region; the rest of
 // each region is raw bytes for arrays (array<T>(offset, count)). Regions
-// start zeroed, on both targets. The output is either the bytes passed to
+// start zeroed, on both targets, but for shared-region bytes a tasklet
+// declares it writes before it reads (shared_written_before_read), which
+// the host target leaves unzeroed. The output is either the bytes passed to
 // set_output or an output region the lanes fill in place.
 #pragma once
 
@@ -185,7 +187,11 @@ class SharedTaskletBuilder {
   template <typename F>
   SharedTaskletResult launch(F&& coordinator) {
     validate_config(config_, std::is_empty_v<S> ? 0 : sizeof(S), std::is_empty_v<W> ? 0 : sizeof(W));
-    detail::HostRun run(config_, input_, unzeroed_);
+    // The shared state's bytes start zeroed whatever the declared range: its
+    // constructor may leave members unset.
+    ByteRange unzeroed = unzeroed_;
+    unzeroed.begin = std::max<uint64_t>(unzeroed.begin, std::is_empty_v<S> ? 0 : sizeof(S));
+    detail::HostRun run(config_, input_, unzeroed);
     new (run.shared().data()) S();
     for (uint32_t lane = 0; lane < config_.workers; ++lane)
       if (config_.scratch_bytes_per_worker > 0) new (run.scratch(lane).data()) W();
