@@ -39,13 +39,13 @@ struct SortLayout {
 template <bool kPairs>
 SharedTaskletResult radix_sort_host(const TaskletConfig& config, std::span<const uint8_t> input) {
   constexpr uint64_t kWords = kPairs ? 2 : 1;
-  // The first pass writes all of A before any pass reads it. (Fewer than 2
-  // workers wrap the lane count here; launch() rejects them first.)
-  const SortLayout planned{input.size() / (4 * kWords), config.workers - 1, kWords};
+  // The data lanes are workers - 1 (fewer than 2 workers wrap here, and
+  // launch() rejects them before the coordinator runs).
+  const SortLayout layout{input.size() / (4 * kWords), config.workers - 1, kWords};
   auto builder = builder_for<NoState, NoState>(config, input);
-  builder.shared_written_before_read(planned.a(), planned.n * kWords * 4);
-  return builder.launch([](auto& coord) {
-    const SortLayout layout{coord.input().size() / (4 * kWords), coord.data_worker_count(), kWords};
+  // The first pass writes all of A before any pass reads it.
+  builder.shared_written_before_read(layout.a(), layout.n * kWords * 4);
+  return builder.launch([&layout](auto& coord) {
     const uint64_t n = layout.n;
     if (n > UINT32_MAX)
       throw TaskletError(TaskletErrorKind::InvalidConfig,
