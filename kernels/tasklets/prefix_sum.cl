@@ -67,7 +67,7 @@ __kernel void grafos_worker(GRAFOS_PARAMS) {
   const uint per = TILE / lsize;  // consecutive words per work-item
   for (ulong base = begin; base < end; base += TILE) {
     const uint m = (uint)min((ulong)TILE, end - base);
-    grafos_load_tile(in + base, m, tile);
+    grafos_load_tile(in, n, base, m, tile);
     barrier(CLK_LOCAL_MEM_FENCE);
     const uint first = lid * per, last = min(first + per, m);
     uint run = 0;

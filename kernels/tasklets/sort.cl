@@ -190,9 +190,9 @@ __kernel void grafos_worker(GRAFOS_PARAMS) {
   for (uint v = lid; v < DIGITS; v += lsize) offset[v] = bases[v] + table[(ulong)k * DIGITS + v];
   for (ulong base = begin; base < end; base += TILE) {
     const uint m = (uint)min((ulong)TILE, end - base);
-    grafos_load_tile(src + base, m, keys[0]);
+    grafos_load_tile(src, n * WORDS, base, m, keys[0]);
 #ifdef GRAFOS_SORT_PAIRS
-    grafos_load_tile(src + n + base, m, vals[0]);
+    grafos_load_tile(src, n * WORDS, n + base, m, vals[0]);
 #endif
     for (uint v = lid; v < DIGITS; v += lsize) run_start[v] = run_end[v] = 0;
     barrier(CLK_LOCAL_MEM_FENCE);

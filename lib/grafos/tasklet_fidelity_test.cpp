@@ -236,6 +236,67 @@ TEST_CASE("a multi-pass tasklet runs out of fuel in a later pass on both targets
   }
 }
 
+// The prelude's tile load reads 16-byte quads: a tile may start and end
+// inside one, the buffer may end inside one, and a buffer that is not
+// 16-byte aligned is read word by word.
+TEST_CASE("grafos_load_tile copies any range, from aligned and unaligned buffers") {
+  const std::string copy_by_tiles = R"(
+    #define T 97
+    __kernel void grafos_worker(GRAFOS_PARAMS) {
+      __local uint tile[T + T / 32];
+      grafos_ctx c = GRAFOS_WORKER_CTX();
+      const ulong n = c.input_len / 4;
+      const uint skip = c.step;  // phase 1 reads the input from its second word on
+      const ulong words = n - skip;
+      __global const uint* in = (__global const uint*)c.input + skip;
+      __global uint* out = (__global uint*)c.output + skip * n;
+      ulong begin, end;
+      grafos_partition(words, grafos_data_worker_count(&c), grafos_data_worker_index(&c), &begin, &end);
+      for (ulong base = begin; base < end; base += T) {
+        const uint m = (uint)min((ulong)T, end - base);
+        grafos_load_tile(in, words, base, m, tile);
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (uint j = get_local_id(0); j < m; j += get_local_size(0)) out[base + j] = tile[GRAFOS_PAD(j)];
+        barrier(CLK_LOCAL_MEM_FENCE);
+      }
+    }
+    __kernel void grafos_coordinator(GRAFOS_PARAMS) {
+      grafos_ctx c = GRAFOS_COORDINATOR_CTX();
+      if (get_local_id(0) != 0) return;
+      if (c.step < 2) {
+        grafos_run_phase(&c, c.step);
+      } else {
+        grafos_set_output(&c, 2 * c.input_len);
+        grafos_finish(&c);
+      }
+    })";
+  std::mt19937 rng(11);
+  for (uint32_t local : {0u, 64u}) {
+    OpenClTasklet t(copy_by_tiles, "load_tile.cl", false, OpenClTaskletOptions{"", true, local});
+    for (uint64_t n : {1, 2, 5, 97, 98, 301, 1001}) {
+      std::vector<uint32_t> words(n);
+      for (auto& w : words) w = static_cast<uint32_t>(rng());
+      const auto* p = reinterpret_cast<const uint8_t*>(words.data());
+      const std::vector<uint8_t> input(p, p + 4 * n);
+      // The words, then the words from the second on, then the one word of
+      // the zeroed output that phase 1 does not write.
+      std::vector<uint32_t> want(words);
+      want.insert(want.end(), words.begin() + 1, words.end());
+      want.push_back(0);
+      for (uint32_t workers : {2u, 3u, 8u}) {
+        CAPTURE(local);
+        CAPTURE(n);
+        CAPTURE(workers);
+        TaskletConfig config;
+        config.workers = workers;
+        const OutputBytes out = t.run(config, input, 8 * n).result.output;
+        REQUIRE(out.size() == 8 * n);
+        CHECK(std::memcmp(out.data(), want.data(), out.size()) == 0);
+      }
+    }
+  }
+}
+
 TEST_CASE("a tasklet that breaks the contract is a clear error, not a hang") {
   TaskletConfig config;
   config.workers = 3;
