@@ -12,8 +12,8 @@
 
 // A bigger tile spreads each tile's work-group scan over more words (on an
 // H200, with tiles then loaded a word at a time, 8192 words gave 0.50x of a
-// device copy where 4096 gave 0.47x); it
-// needs 33 KiB of the local memory beside the scan's 12 KiB.
+// device copy where 4096 gave 0.47x); it needs 33 KiB of the local memory
+// beside the scan's 12 KiB.
 #if GRAFOS_DEVICE_LOCAL_MEM_BYTES >= 48 * 1024
 #define TILE 8192
 #else

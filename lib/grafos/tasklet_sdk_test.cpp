@@ -37,6 +37,10 @@ TaskletErrorKind kind_of(const std::function<void()>& f) {
   FAIL("expected a TaskletError");
   return TaskletErrorKind::Device;
 }
+template <typename It>
+bool all_zero(It first, It last) {
+  return std::all_of(first, last, [](uint8_t x) { return x == 0; });
+}
 }  // namespace
 
 TEST_CASE("lane 0 coordinates and data lanes are 1..workers-1") {
@@ -240,7 +244,7 @@ TEST_CASE("regions start zeroed, also when a later run reuses their memory") {
     b.shared_bytes(4 << 20);  // large enough to come from the buffer pool
     b.launch([](auto& c) {
       auto bytes = c.shared_region().template array<uint8_t>(0, 4 << 20);
-      CHECK(std::all_of(bytes.begin() + sizeof(Shared), bytes.end(), [](uint8_t x) { return x == 0; }));
+      CHECK(all_zero(bytes.begin() + sizeof(Shared), bytes.end()));
       std::fill(bytes.begin() + sizeof(Shared), bytes.end(), 0xFF);
     });
   }
@@ -255,8 +259,8 @@ TEST_CASE("bytes declared written before read: the rest of a reused shared regio
     b.shared_written_before_read(kFrom, kCount);
     b.launch([&](auto& c) {
       auto bytes = c.shared_region().template array<uint8_t>(0, kBytes);
-      CHECK(std::all_of(bytes.begin() + sizeof(Shared), bytes.begin() + kFrom, [](uint8_t x) { return x == 0; }));
-      CHECK(std::all_of(bytes.begin() + kFrom + kCount, bytes.end(), [](uint8_t x) { return x == 0; }));
+      CHECK(all_zero(bytes.begin() + sizeof(Shared), bytes.begin() + kFrom));
+      CHECK(all_zero(bytes.begin() + kFrom + kCount, bytes.end()));
       std::fill(bytes.begin() + sizeof(Shared), bytes.end(), 0xFF);
     });
   }
@@ -268,7 +272,7 @@ TEST_CASE("bytes declared written before read: the rest of a reused shared regio
     b.launch([&](auto& c) {
       auto bytes = c.shared_region().template array<uint8_t>(0, kBytes);
       const uint64_t zeroed = std::min(from, kBytes);
-      CHECK(std::all_of(bytes.begin() + sizeof(Shared), bytes.begin() + zeroed, [](uint8_t x) { return x == 0; }));
+      CHECK(all_zero(bytes.begin() + sizeof(Shared), bytes.begin() + zeroed));
       std::fill(bytes.begin() + sizeof(Shared), bytes.end(), 0xFF);
     });
   }
@@ -284,7 +288,7 @@ TEST_CASE("bytes declared written before read: the rest of a reused shared regio
     b.shared_written_before_read(0, kBytes);
     b.launch([&](auto& c) {
       auto bytes = c.shared_region().template array<uint8_t>(0, sizeof(Unset));
-      CHECK(std::all_of(bytes.begin(), bytes.end(), [](uint8_t x) { return x == 0; }));
+      CHECK(all_zero(bytes.begin(), bytes.end()));
       std::ranges::fill(c.shared_region().template array<uint8_t>(0, kBytes), 0xFF);
     });
   }
