@@ -2,12 +2,17 @@
 // digit, then scatter by it), part by part, beside a memcpy of the same
 // bytes and the plain read and write of them, all measured in the same run:
 // what the four passes of an 8-bit LSD sort can reach on this machine, and
-// which part holds them back.
+// which part holds them back. Then whole sorts of the same keys, again
+// beside a memcpy: the grafos host sort (as grafos bench runs it) and, as
+// anchors for what this machine's cores do with a sort, the textbook
+// one-thread LSD radix sort (one pass for all four digit histograms, then
+// four plain scatters) and std::sort.
 //
-//   bench/host_sort_passes [--mib N] [--threads N] [--reps N]
+//   bench/host_sort_passes [--mib N] [--threads N] [--reps N] [--no-whole]
 //
-// Every row but memcpy runs on --threads threads (default: one per hardware
-// thread, as the sort's data lanes), each over its share of the keys.
+// Every pass row but memcpy runs on --threads threads (default: one per
+// hardware thread, as the sort's data lanes), each over its share of the
+// keys; the grafos sort runs with --threads data lanes.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,10 +23,12 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <sys/mman.h>
 
+#include "grafos/builtin_tasklets.h"
 #include "radix_pass.h"
 
 #if defined(__SSE2__)
@@ -75,12 +82,49 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+// The textbook LSD radix sort on one thread: the histograms of all four
+// digits in one read, then four scatters, keys ping-ponging a <-> tmp.
+void textbook_lsd(uint32_t* a, uint32_t* tmp, uint64_t n) {
+  std::vector<uint32_t> next(4 * kDigits);
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint32_t key = a[i];
+    for (uint32_t p = 0; p < 4; ++p) ++next[p * kDigits + ((key >> (8 * p)) & 0xFF)];
+  }
+  for (uint32_t p = 0; p < 4; ++p) {
+    uint32_t before = 0;
+    for (uint32_t v = 0; v < kDigits; ++v) before += std::exchange(next[p * kDigits + v], before);
+  }
+  for (uint32_t p = 0; p < 4; ++p) {
+    uint32_t* o = next.data() + p * kDigits;
+    for (uint64_t i = 0; i < n; ++i) {
+      const uint32_t key = a[i];
+      tmp[o[(key >> (8 * p)) & 0xFF]++] = key;
+    }
+    std::swap(a, tmp);
+  }
+}
+
+// The grafos host sort's result, with the wall of that run.
+grafos::SharedTaskletResult grafos_sort(const uint8_t* keys, uint64_t n, uint32_t lanes, double* wall_ms) {
+  const grafos::BuiltinTasklet& sort = *grafos::find_builtin_tasklet("sort");
+  const grafos::TaskletConfig config = grafos::builtin_config(sort, n * 4, lanes + 1);
+  const auto t0 = Clock::now();
+  grafos::SharedTaskletResult r = sort.run_host(config, {keys, n * 4});
+  *wall_ms = ms_since(t0);
+  return r;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   uint64_t mib = 64;
   uint32_t threads = std::max(1u, std::thread::hardware_concurrency());
   int reps = 9;
+  bool whole = true;
+  for (int i = 1; i < argc; ++i)
+    if (!std::strcmp(argv[i], "--no-whole")) whole = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--mib")) mib = std::strtoull(argv[i + 1], nullptr, 10);
     if (!std::strcmp(argv[i], "--threads")) threads = std::max(1ul, std::strtoul(argv[i + 1], nullptr, 10));
@@ -172,5 +216,48 @@ int main(int argc, char** argv) {
   row("4 x (count + scatter)", four);
   std::printf("the scatter takes %.1fx its own read + write; four passes reach %.3fx of the memcpy\n",
               median(t_scatter) / (median(t_read) + median(t_write)), m / four);
+  if (!whole) return 0;
+
+  // Whole sorts, in turn with a memcpy each rep; every output checked
+  // against std::sort's.
+  std::vector<double> w_memcpy, w_grafos, w_lsd, w_std;
+  std::vector<uint32_t> expected(keys.data(), keys.data() + n);
+  std::sort(expected.begin(), expected.end());
+  const auto same = [&](const uint32_t* got, const char* who) {
+    if (std::memcmp(got, expected.data(), n * 4) == 0) return true;
+    std::fprintf(stderr, "host_sort_passes: %s did not sort the keys\n", who);
+    return false;
+  };
+  for (int r = 0; r <= reps; ++r) {
+    auto t0 = Clock::now();
+    std::memcpy(copy.data(), keys.data(), n * 4);
+    const double memcpy_ms = ms_since(t0);
+    double grafos_ms = 0;
+    const grafos::SharedTaskletResult sorted =
+        grafos_sort(reinterpret_cast<const uint8_t*>(keys.data()), n, threads, &grafos_ms);
+    const auto& out = sorted.output;
+    if (out.size() != n * 4 || !same(reinterpret_cast<const uint32_t*>(out.data()), "the grafos sort")) return 1;
+    std::memcpy(copy.data(), keys.data(), n * 4);
+    t0 = Clock::now();
+    textbook_lsd(copy.data(), dst.data(), n);
+    const double lsd_ms = ms_since(t0);
+    if (!same(copy.data(), "the textbook LSD sort")) return 1;
+    std::memcpy(copy.data(), keys.data(), n * 4);
+    t0 = Clock::now();
+    std::sort(copy.data(), copy.data() + n);
+    const double std_ms = ms_since(t0);
+    if (r == 0) continue;
+    w_memcpy.push_back(memcpy_ms);
+    w_grafos.push_back(grafos_ms);
+    w_lsd.push_back(lsd_ms);
+    w_std.push_back(std_ms);
+  }
+  const double wm = median(w_memcpy);
+  std::printf("\nwhole sorts of the same keys, medians of %d runs, each beside a memcpy (median %.2f ms)\n", reps, wm);
+  std::printf("%-36s %10s %12s\n", "sort", "ms", "memcpy / it");
+  auto whole_row = [&](const std::string& name, double ms) { std::printf("%-36s %10.2f %11.3fx\n", name.c_str(), ms, wm / ms); };
+  whole_row("grafos sort, host, " + std::to_string(threads) + " data lanes", median(w_grafos));
+  whole_row("textbook LSD radix sort, 1 thread", median(w_lsd));
+  whole_row("std::sort, 1 thread", median(w_std));
   return 0;
 }

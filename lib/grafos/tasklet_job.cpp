@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "grafos/error.h"
+#include "grafos/host_runtime.h"
 #include "vyre/error.h"
 #include "vyre/file_io.h"
 
@@ -150,7 +151,7 @@ namespace grafos {
 uint32_t TaskletJob::default_workers() const {
   if (opencl_) return kLanesPerComputeUnit * std::max<uint32_t>(1, opencl_->compute_units()) + 1;
   const uint32_t per_thread = builtin_ ? builtin_->host_lanes_per_thread : 1;
-  return per_thread * std::max(1u, std::thread::hardware_concurrency()) + 1;
+  return per_thread * detail::usable_cpus() + 1;
 }
 
 std::string TaskletJob::baseline_name() const { return opencl_ ? "device copy" : "memcpy"; }

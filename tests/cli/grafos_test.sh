@@ -75,15 +75,22 @@ done
 if "$PY" -c "
 import json, os, sys
 h, o = (json.load(open('$WORK/default-%s.json' % x))['workers'] for x in ('host', 'opencl'))
-sys.exit(not (h == os.cpu_count() + 1 and o >= 2))"; then pass; else fail "default workers: $(cat "$WORK"/default-*.json)"; fi
-# The prefix sums run two host lanes a hardware thread.
+sys.exit(not (h == len(os.sched_getaffinity(0)) + 1 and o >= 2))"; then pass; else fail "default workers: $(cat "$WORK"/default-*.json)"; fi
+# The host default counts the CPUs the process may use, as nproc does.
+expect_ok "default workers under taskset" taskset -c 0 "$GRAFOS" run-tasklet sort --input pairs.bin \
+  --output taskset.bin --report taskset.json
+if "$PY" -c "
+import json, sys
+sys.exit(json.load(open('$WORK/taskset.json'))['workers'] != 2)"; then pass
+else fail "default workers under taskset -c 0: $(cat "$WORK/taskset.json")"; fi
+# The prefix sums run two host lanes a CPU.
 expect_ok "prefix-sum default workers" "$GRAFOS" run-tasklet prefix-sum --input pairs.bin --output ps.bin --report ps.json
 if "$PY" -c "
 import json, os, sys
-sys.exit(json.load(open('$WORK/ps.json'))['workers'] != 2 * os.cpu_count() + 1)"; then pass
+sys.exit(json.load(open('$WORK/ps.json'))['workers'] != 2 * len(os.sched_getaffinity(0)) + 1)"; then pass
 else fail "prefix-sum default workers: $(cat "$WORK/ps.json")"; fi
 expect_ok "run-tasklet --help names the default" "$GRAFOS" run-tasklet --help
-if grep -q "hardware threads + 1" "$WORK/.out"; then pass; else fail "--help lacks the default workers rule"; fi
+if grep -q "CPUs the process may use (nproc) + 1" "$WORK/.out"; then pass; else fail "--help lacks the default workers rule"; fi
 
 # A user's FILE.cl (README and man page example).
 printf 'one\ntwo\nthree\n' > "$WORK/three-lines.txt"

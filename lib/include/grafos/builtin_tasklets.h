@@ -64,7 +64,7 @@ struct BuiltinTasklet {
   // The size of its output for an input of `input_len` bytes.
   uint64_t (*output_bytes)(uint64_t input_len);
   SharedTaskletResult (*run_host)(const TaskletConfig& config, std::span<const uint8_t> input);
-  // Data lanes per hardware thread of the host target's default worker
+  // Data lanes per usable CPU (nproc) of the host target's default worker
   // count (grafos bench measured it; see kDefaultWorkersRule).
   uint32_t host_lanes_per_thread = 1;
 };

@@ -19,15 +19,16 @@
 namespace grafos {
 
 // The default worker count is what measured fastest: on the host the
-// coordinator sleeps during a phase, so every hardware thread runs a data
-// lane, and the prefix sums run two lanes a thread (on the 2-core VM, 64 MiB:
-// 6.0-6.3 ms against 7.7-9.0 ms with one); on an OpenCL device a lane is a
+// coordinator sleeps during a phase, so every CPU the process may use runs
+// a data lane, and the prefix sums run two lanes a CPU (on the 2-core VM,
+// 64 MiB: 6.0-6.3 ms against 7.7-9.0 ms with one; 6.4-7.2 against 6.8-8.4
+// with the lanes pinned); on an OpenCL device a lane is a
 // work-group, and several per compute unit hide a GPU's memory latency and
 // balance a CPU device's threads (grafos bench). The rules in words, for
 // --help and the man pages:
 inline constexpr uint32_t kLanesPerComputeUnit = 4;
 inline const std::string kDefaultWorkersRule =
-    "host: hardware threads + 1 (prefix sums: 2 x hardware threads + 1); OpenCL: " +
+    "host: CPUs the process may use (nproc) + 1 (prefix sums: 2 x CPUs + 1); OpenCL: " +
     std::to_string(kLanesPerComputeUnit) + " x compute units + 1";
 inline const std::string kDefaultLocalSizeRule = std::to_string(kDefaultLocalSizeGpu) + " on GPUs, " +
                                                  std::to_string(kDefaultLocalSizeCpu) + " on other devices";
