@@ -10,9 +10,9 @@
 //
 //   bench/host_sort_passes [--mib N] [--threads N] [--reps N] [--no-whole]
 //
-// Every pass row but memcpy runs on --threads threads (default: one per
-// hardware thread, as the sort's data lanes), each over its share of the
-// keys; the grafos sort runs with --threads data lanes.
+// Every pass row but memcpy runs on --threads threads (default: one per CPU
+// the process may use, as the sort's data lanes), each over its share of
+// the keys; the grafos sort runs with --threads data lanes.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -29,6 +29,7 @@
 #include <sys/mman.h>
 
 #include "grafos/builtin_tasklets.h"
+#include "grafos/cpu_affinity.h"
 #include "radix_pass.h"
 
 #if defined(__SSE2__)
@@ -106,29 +107,29 @@ void textbook_lsd(uint32_t* a, uint32_t* tmp, uint64_t n) {
   }
 }
 
-// The grafos host sort's result, with the wall of that run.
-grafos::SharedTaskletResult grafos_sort(const uint8_t* keys, uint64_t n, uint32_t lanes, double* wall_ms) {
+// One run of the grafos host sort; its wall_ms is what grafos bench reports.
+grafos::SharedTaskletResult grafos_sort(const uint8_t* keys, uint64_t n, uint32_t lanes) {
   const grafos::BuiltinTasklet& sort = *grafos::find_builtin_tasklet("sort");
-  const grafos::TaskletConfig config = grafos::builtin_config(sort, n * 4, lanes + 1);
-  const auto t0 = Clock::now();
-  grafos::SharedTaskletResult r = sort.run_host(config, {keys, n * 4});
-  *wall_ms = ms_since(t0);
-  return r;
+  return sort.run_host(grafos::builtin_config(sort, n * 4, lanes + 1), {keys, n * 4});
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   uint64_t mib = 64;
-  uint32_t threads = std::max(1u, std::thread::hardware_concurrency());
+  uint32_t threads = grafos::detail::usable_cpus();
   int reps = 9;
   bool whole = true;
-  for (int i = 1; i < argc; ++i)
+  for (int i = 1; i < argc; ++i) {
+    const bool has_value = i + 1 < argc;
     if (!std::strcmp(argv[i], "--no-whole")) whole = false;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--mib")) mib = std::strtoull(argv[i + 1], nullptr, 10);
-    if (!std::strcmp(argv[i], "--threads")) threads = std::max(1ul, std::strtoul(argv[i + 1], nullptr, 10));
-    if (!std::strcmp(argv[i], "--reps")) reps = std::max(1, std::atoi(argv[i + 1]));
+    else if (!std::strcmp(argv[i], "--mib") && has_value) mib = std::strtoull(argv[++i], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--threads") && has_value) threads = std::max(1ul, std::strtoul(argv[++i], nullptr, 10));
+    else if (!std::strcmp(argv[i], "--reps") && has_value) reps = std::max(1, std::atoi(argv[++i]));
+    else {
+      std::fprintf(stderr, "host_sort_passes: unknown option %s. Fix: see the comment at the top of bench/host_sort_passes.cpp\n", argv[i]);
+      return 2;
+    }
   }
   if (mib == 0 || mib > (uint64_t{1} << 14)) {
     std::fprintf(stderr, "host_sort_passes: --mib must be 1 to 16384 (the keys' size in MiB)\n");
@@ -232,9 +233,8 @@ int main(int argc, char** argv) {
     auto t0 = Clock::now();
     std::memcpy(copy.data(), keys.data(), n * 4);
     const double memcpy_ms = ms_since(t0);
-    double grafos_ms = 0;
-    const grafos::SharedTaskletResult sorted =
-        grafos_sort(reinterpret_cast<const uint8_t*>(keys.data()), n, threads, &grafos_ms);
+    const grafos::SharedTaskletResult sorted = grafos_sort(reinterpret_cast<const uint8_t*>(keys.data()), n, threads);
+    const double grafos_ms = sorted.wall_ms;
     const auto& out = sorted.output;
     if (out.size() != n * 4 || !same(reinterpret_cast<const uint32_t*>(out.data()), "the grafos sort")) return 1;
     std::memcpy(copy.data(), keys.data(), n * 4);

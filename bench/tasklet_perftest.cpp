@@ -10,10 +10,10 @@
 #include <cstring>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "grafos/builtin_tasklets.h"
+#include "grafos/cpu_affinity.h"
 #include "grafos/opencl_target.h"
 #include "vyre/opencl_device.h"
 
@@ -44,7 +44,7 @@ double copy_bandwidth(const vyre::SelectedDevice& d, size_t bytes, int reps) {
 int main(int argc, char** argv) {
   std::string target = "both", device;
   uint64_t mib = 256;
-  uint32_t workers = std::thread::hardware_concurrency() + 1;  // every core a data lane, plus the coordinator
+  uint32_t workers = grafos::detail::usable_cpus() + 1;  // every CPU a data lane, plus the coordinator
   int reps = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--target")) target = argv[i + 1];
@@ -79,8 +79,8 @@ int main(int argc, char** argv) {
           best = std::min(best, s);
         }
       }
-      std::printf("host target, %llu MiB input, %u workers (%u data lanes) on %u hardware threads, best of %d\n",
-                  static_cast<unsigned long long>(mib), workers, workers - 1, std::thread::hardware_concurrency(), reps);
+      std::printf("host target, %llu MiB input, %u workers (%u data lanes) on %u CPUs, best of %d\n",
+                  static_cast<unsigned long long>(mib), workers, workers - 1, grafos::detail::usable_cpus(), reps);
       std::printf("%-22s %10s %10s %12s\n", "operation", "ms", "GB/s", "vs memcpy");
       std::printf("%-22s %10.1f %10.2f %11.2fx\n", "memcpy (reference)", t_memcpy * 1e3, bytes / t_memcpy / 1e9, 1.0);
       std::printf("%-22s %10.1f %10.2f %11.2fx\n", "sum", t_sum * 1e3, bytes / t_sum / 1e9, t_memcpy / t_sum);

@@ -1,18 +1,17 @@
 #include "grafos/host_runtime.h"
 
-#include <algorithm>
 #include <cstring>
+#include <span>
+#include <vector>
 
-#if defined(__linux__)
-#include <sched.h>
-#endif
+#include "grafos/cpu_affinity.h"
 
 namespace grafos::detail {
 
 namespace {
 
 // Gives the calling lane thread (data lane `index` of `lanes`) a CPU of its
-// own among the n the process may use: CPU (index mod n) of them. New
+// own among the n the run's caller may use: CPU (index mod n) of them. New
 // threads start on their creator's CPU, and a lane woken for a phase while
 // the waking coordinator still runs on its CPU can be put beside another
 // lane and left there for the phase, as the kernel does not move a task
@@ -20,42 +19,21 @@ namespace {
 // its whole first count phase on one CPU in most runs (seen with
 // sched_getcpu: 5-8 ms for a 2.5-3 ms count), and about one later phase in
 // five ran at half speed until the lanes were pinned; on a 16-core Xeon a
-// 64 MiB sort took 19-21 ms pinned, 23-27 ms placed but free. With as
-// many lanes as CPUs or more (the default), the run uses the whole machine
-// anyway, so the lane is pinned for the run: no CPU idles while another
-// holds two lanes. With fewer lanes it is only moved there and then may run
-// anywhere, so that concurrent runs still spread over the free CPUs.
+// 64 MiB sort took 19-21 ms pinned, 23-27 ms placed but free. When the
+// lanes are a multiple of the CPUs (the defaults: one or two lanes a CPU)
+// the run fills the machine evenly, so the lane is pinned for the run.
+// Otherwise it is only moved there and may then run on any of them: pinned,
+// the CPUs with one lane more would hold every phase back, and concurrent
+// runs with few lanes still spread over the free CPUs.
 void place_lane(uint32_t index, uint32_t lanes) {
-#if defined(__linux__)
-  cpu_set_t allowed;
-  if (::sched_getaffinity(0, sizeof allowed, &allowed) != 0) return;
-  const int count = CPU_COUNT(&allowed);
-  if (count < 2) return;
-  int skip = static_cast<int>(index % static_cast<uint32_t>(count));
-  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-    if (!CPU_ISSET(cpu, &allowed) || skip-- > 0) continue;
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(cpu, &one);
-    if (::sched_setaffinity(0, sizeof one, &one) == 0 && lanes < static_cast<uint32_t>(count))
-      ::sched_setaffinity(0, sizeof allowed, &allowed);
-    return;
-  }
-#else
-  (void)index;
-  (void)lanes;
-#endif
+  const std::vector<int> allowed = thread_cpus();
+  const auto n = static_cast<uint32_t>(allowed.size());
+  if (n < 2) return;
+  const int own = allowed[index % n];
+  if (set_thread_cpus(std::span(&own, 1)) && lanes % n != 0) set_thread_cpus(allowed);
 }
 
 }  // namespace
-
-uint32_t usable_cpus() {
-#if defined(__linux__)
-  cpu_set_t allowed;
-  if (::sched_getaffinity(0, sizeof allowed, &allowed) == 0) return static_cast<uint32_t>(std::max(1, CPU_COUNT(&allowed)));
-#endif
-  return std::max(1u, std::thread::hardware_concurrency());
-}
 
 void LaneBarrier::reset(uint32_t participants) {
   std::lock_guard lock(m_);

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "grafos/error.h"
-#include "grafos/host_runtime.h"
+#include "grafos/cpu_affinity.h"
 #include "vyre/error.h"
 #include "vyre/file_io.h"
 

@@ -10,10 +10,7 @@
 #include <thread>
 #include <vector>
 
-#if defined(__linux__)
-#include <sched.h>
-#endif
-
+#include "grafos/cpu_affinity.h"
 #include "grafos/tasklet.h"
 
 using namespace grafos;
@@ -300,44 +297,35 @@ TEST_CASE("bytes declared written before read: the rest of a reused shared regio
   trim_buffer_pool();
 }
 
+TEST_CASE("data lanes get CPUs of their own, pinned when the lanes are a multiple of the CPUs; the caller keeps its own") {
+  const std::vector<int> caller = detail::thread_cpus();
 #if defined(__linux__)
-TEST_CASE("data lanes get CPUs of their own, pinned when they are as many as the CPUs, and the caller keeps its own") {
-  cpu_set_t process;
-  REQUIRE(sched_getaffinity(0, sizeof process, &process) == 0);
-  const uint32_t cpus = static_cast<uint32_t>(CPU_COUNT(&process));
-  std::vector<int> allowed;
-  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
-    if (CPU_ISSET(cpu, &process)) allowed.push_back(cpu);
+  REQUIRE(!caller.empty());
+#endif
+  const auto n = static_cast<uint32_t>(caller.size());
   // Each data lane's affinity, as the lane sees it inside a phase.
-  const auto masks_of_lanes = [](uint32_t workers) {
-    std::vector<cpu_set_t> masks(workers - 1);
-    basic(workers).launch([&](auto& c) {
-      c.parallel_for_workers([&](auto& w) {
-        REQUIRE(sched_getaffinity(0, sizeof(cpu_set_t), &masks[w.data_worker_index()]) == 0);
-      });
+  const auto cpus_of_lanes = [](uint32_t lanes) {
+    std::vector<std::vector<int>> cpus(lanes);
+    basic(lanes + 1).launch([&](auto& c) {
+      c.parallel_for_workers([&](auto& w) { cpus[w.data_worker_index()] = detail::thread_cpus(); });
     });
-    return masks;
+    return cpus;
   };
-  SUBCASE("as many lanes as CPUs and more: lane i on the (i mod n)-th allowed CPU only") {
-    for (const uint32_t lanes : {cpus, 2 * cpus + 1}) {
-      const std::vector<cpu_set_t> masks = masks_of_lanes(lanes + 1);
-      for (uint32_t i = 0; i < lanes; ++i) {
+  SUBCASE("a multiple of the CPUs: lane i on the (i mod n)-th of the caller's CPUs only") {
+    for (const uint32_t lanes : {n, 2 * n}) {
+      const std::vector<std::vector<int>> cpus = cpus_of_lanes(std::max(lanes, 1u));
+      for (uint32_t i = 0; i < cpus.size(); ++i) {
         CAPTURE(i);
-        if (cpus < 2) {  // nothing to spread
-          CHECK(CPU_EQUAL(&masks[i], &process));
-          continue;
-        }
-        CHECK(CPU_COUNT(&masks[i]) == 1);
-        CHECK(CPU_ISSET(allowed[i % cpus], &masks[i]));
+        if (n < 2) CHECK(cpus[i] == caller);  // nothing to spread
+        else CHECK(cpus[i] == std::vector<int>{caller[i % n]});
       }
     }
   }
-  SUBCASE("fewer lanes than CPUs: every lane may still run on every allowed CPU") {
-    if (cpus < 2) return;
-    for (const cpu_set_t& mask : masks_of_lanes(cpus)) CHECK(CPU_EQUAL(&mask, &process));
+  SUBCASE("fewer lanes than CPUs, or not a multiple: every lane may still run on every CPU of the caller") {
+    if (n < 2) return;
+    for (const uint32_t lanes : {n - 1, n + 1})
+      for (const std::vector<int>& cpus : cpus_of_lanes(lanes)) CHECK(cpus == caller);
   }
-  cpu_set_t after;
-  REQUIRE(sched_getaffinity(0, sizeof after, &after) == 0);
-  CHECK(CPU_EQUAL(&after, &process));
+  CHECK(detail::thread_cpus() == caller);
+  if (n > 0) CHECK(detail::usable_cpus() == n);
 }
-#endif

@@ -42,10 +42,6 @@ class LaneBarrier {
   std::atomic<bool> cancelled_{false};
 };
 
-// The CPUs the calling thread may run on, as nproc(1) counts them: its
-// affinity mask (which taskset and container cpusets narrow), at least 1.
-uint32_t usable_cpus();
-
 class HostRun {
  public:
   // `unzeroed`: shared-region bytes the tasklet writes before it reads
