@@ -45,6 +45,8 @@ namespace {
 
 volatile uint64_t g_sink;
 
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
 // body(thread, begin, end) on `threads` threads over [0, n); the wall in ms.
 double on_threads(uint32_t threads, uint64_t n, const std::function<void(uint32_t, uint64_t, uint64_t)>& body) {
   const auto t0 = Clock::now();
@@ -53,7 +55,7 @@ double on_threads(uint32_t threads, uint64_t n, const std::function<void(uint32_
     for (uint32_t t = 0; t < threads; ++t)
       pool.emplace_back([&, t] { body(t, n * t / threads, n * (t + 1) / threads); });
   }
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  return ms_since(t0);
 }
 
 // Huge pages where the kernel grants them, as the grafos buffer pool asks
@@ -82,8 +84,6 @@ double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
 }
-
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 // The textbook LSD radix sort on one thread: the histograms of all four
 // digits in one read, then four scatters, keys ping-ponging a <-> tmp.
@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
   for (int r = 0; r <= reps; ++r) {  // rep 0 warms up
     const auto t0 = Clock::now();
     std::memcpy(copy.data(), keys.data(), n * 4);
-    const double memcpy_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    const double memcpy_ms = ms_since(t0);
 
     const double read_ms = on_threads(threads, n, [&](uint32_t, uint64_t b, uint64_t e) {
       uint64_t s = 0;
